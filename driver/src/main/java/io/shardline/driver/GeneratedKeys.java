@@ -1,0 +1,154 @@
+package io.shardline.driver;
+
+import io.shardline.replication.LoggedStatement;
+import io.shardline.routing.StatementInfo;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import javax.sql.rowset.CachedRowSet;
+import javax.sql.rowset.RowSetFactory;
+import javax.sql.rowset.RowSetMetaDataImpl;
+import javax.sql.rowset.RowSetProvider;
+
+/**
+ * Database-generated keys (IDENTITY / AUTO_INCREMENT): captured from the primary and written
+ * explicitly into the statement the replicas replay, so that every node stores the same ids.
+ *
+ * <p>Only a plain {@code INSERT ... VALUES} that leaves the identity column out needs this; its
+ * replica form ({@link StatementInfo#keyInsertion}) lists the column first and binds the
+ * captured key there. The keys are read once from the primary into memory and handed to the
+ * application as an ordinary result set.
+ */
+final class GeneratedKeys {
+
+    private static final RowSetFactory ROW_SETS;
+
+    static {
+        try {
+            ROW_SETS = RowSetProvider.newFactory();
+        } catch (SQLException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The keys read from the primary: as a result set for the application and as values for the log. */
+    record Captured(ResultSet resultSet, List<Object> keys) {
+    }
+
+    private GeneratedKeys() {
+    }
+
+    /**
+     * The identity column whose generated values must be captured for this statement, or null.
+     *
+     * @throws SQLFeatureNotSupportedException for an insert into a table with a generated key
+     *     whose rows cannot be matched to the keys (INSERT ... SELECT, ON DUPLICATE KEY ...)
+     */
+    static String identityColumnToCapture(ShardlineConnection conn, StatementInfo info, Connection primary)
+            throws SQLException {
+        if (!info.isInsert() || info.insertTable() == null) return null;
+        List<String> cols = info.insertColumns();
+        if (cols.isEmpty()) return null; // every column, the identity included, is given explicitly
+        String identity = conn.runtime.identityColumn(primary, info.insertTable());
+        if (identity == null || cols.contains(identity.toLowerCase(Locale.ROOT))) return null;
+        if (!info.insertIsPlain() || info.insertRows() < 1) {
+            throw new SQLFeatureNotSupportedException("this INSERT into " + info.insertTable()
+                    + " leaves its generated key column " + identity + " to the database, but its rows cannot be matched to"
+                    + " the generated keys (only plain INSERT ... VALUES can be); list " + identity
+                    + " explicitly: " + ShardlineConnection.abbreviate(info.sql()), "0A000");
+        }
+        return identity;
+    }
+
+    /** The column names to request from the primary, or null to request RETURN_GENERATED_KEYS. */
+    static String[] physicalColumnNames(String[] requested, String identity) {
+        if (requested == null) return null;
+        for (String r : requested) if (r.equalsIgnoreCase(identity)) return requested;
+        String[] all = Arrays.copyOf(requested, requested.length + 1);
+        all[requested.length] = identity;
+        return all;
+    }
+
+    /** Reads the primary's generated keys; there must be exactly {@code expectedRows} of them. */
+    static Captured capture(ResultSet keys, String identity, int expectedRows, StatementInfo info) throws SQLException {
+        CachedRowSet rows = ROW_SETS.createCachedRowSet();
+        try (ResultSet k = keys) {
+            rows.populate(k);
+        }
+        ResultSetMetaData md = rows.getMetaData();
+        int column = 1;
+        if (md != null) {
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                if (identity.equalsIgnoreCase(md.getColumnLabel(i)) || identity.equalsIgnoreCase(md.getColumnName(i))) {
+                    column = i;
+                    break;
+                }
+            }
+        }
+        List<Object> values = new ArrayList<>(expectedRows);
+        rows.beforeFirst();
+        while (rows.next()) values.add(normalize(rows.getObject(column)));
+        rows.beforeFirst();
+        if (values.size() != expectedRows || values.contains(null)) {
+            throw new SQLException("the primary returned " + values.size() + " generated keys for " + expectedRows
+                    + " inserted rows; the statement cannot be replicated with the same ids: "
+                    + ShardlineConnection.abbreviate(info.sql()), "XX000");
+        }
+        return new Captured(rows, values);
+    }
+
+    private static Object normalize(Object key) {
+        if (key instanceof Integer || key instanceof Short || key instanceof Byte) return ((Number) key).longValue();
+        if (key instanceof BigInteger b && b.bitLength() < 64) return b.longValue();
+        if (key instanceof BigDecimal d) {
+            try {
+                return d.longValueExact();
+            } catch (ArithmeticException e) {
+                return d;
+            }
+        }
+        return key;
+    }
+
+    /**
+     * The statement replicas replay: the insert with the identity column added and the captured
+     * keys bound in it, in row order.
+     */
+    static LoggedStatement logged(StatementInfo info, String identity, List<Object> keys, Object[] params, int[] types) {
+        StatementInfo.KeyInsertion ki = info.keyInsertion(identity);
+        int[] positions = ki.keyParameterPositions();
+        int total = params.length + positions.length;
+        Object[] p = new Object[total];
+        int[] t = new int[total];
+        int k = 0;
+        int src = 0;
+        for (int i = 0; i < total; i++) {
+            if (k < positions.length && positions[k] == i + 1) {
+                p[i] = keys.get(k++);
+                t[i] = LoggedStatement.NO_TYPE;
+            } else {
+                p[i] = params[src];
+                t[i] = types[src];
+                src++;
+            }
+        }
+        return new LoggedStatement(LoggedStatement.Kind.DML, ki.sql(), p, t);
+    }
+
+    /** An empty key result set. */
+    static ResultSet empty(ShardlineStatement owner) throws SQLException {
+        CachedRowSet rows = ROW_SETS.createCachedRowSet();
+        RowSetMetaDataImpl md = new RowSetMetaDataImpl();
+        md.setColumnCount(0);
+        rows.setMetaData(md);
+        return new ShardlineResultSet(rows, owner);
+    }
+}

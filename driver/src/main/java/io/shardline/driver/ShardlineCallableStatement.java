@@ -1,0 +1,45 @@
+package io.shardline.driver;
+
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+
+/**
+ * A stored-procedure call. Calls are writes (a procedure may change data), so they run on the
+ * primary and are replayed on replicas with the same IN parameters. OUT parameters are read from
+ * the primary's statement; a call with OUT parameters is refused as a write, because the replica
+ * could not bind them the same way.
+ */
+final class ShardlineCallableStatement extends CallableStatementMethods {
+
+    private CallableStatement callable;
+
+    ShardlineCallableStatement(ShardlineConnection connection, String sql, int type, int concurrency, int holdability) {
+        super(connection, sql, type, concurrency, holdability);
+    }
+
+    @Override
+    PreparedStatement prepare(Connection c, String identity) throws SQLException {
+        CallableStatement cs = c.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+        callable = cs;
+        return cs;
+    }
+
+    @Override
+    CallableStatement callable() throws SQLException {
+        if (callable == null || callable.isClosed()) {
+            throw new SQLException("execute the call before reading its OUT parameters", "HY010");
+        }
+        return callable;
+    }
+
+    @Override
+    void beforeWrite() throws SQLException {
+        if (outParameters) {
+            throw new SQLFeatureNotSupportedException("a CALL with OUT parameters cannot be replicated (replicas could not"
+                    + " bind them the same way): " + ShardlineConnection.abbreviate(sql), "0A000");
+        }
+    }
+}

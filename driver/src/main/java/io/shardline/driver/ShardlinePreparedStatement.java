@@ -1,0 +1,749 @@
+package io.shardline.driver;
+
+import io.shardline.replication.LogEntryCodec;
+import io.shardline.replication.LoggedStatement;
+import io.shardline.routing.StatementInfo;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.BatchUpdateException;
+import java.sql.Blob;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.NClob;
+import java.sql.ParameterMetaData;
+import java.sql.PreparedStatement;
+import java.sql.Ref;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.RowId;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLType;
+import java.sql.SQLXML;
+import java.sql.Time;
+import java.sql.Timestamp;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Calendar;
+import java.util.List;
+
+/**
+ * A prepared statement not bound to one node. Parameters are recorded here (they are needed for
+ * the log anyway) and bound, with exactly the setter calls replicas will replay, onto the
+ * physical prepared statement of the node each execution is routed to. Physical statements are
+ * prepared once per node and reused.
+ *
+ * <p>The SQL is analysed once, when the statement is prepared (and the analysis is cached per
+ * SQL text across statements), so an execution only reads the cached decision.
+ */
+class ShardlinePreparedStatement extends ShardlineStatement implements PreparedStatement {
+
+    final String sql;
+    final StatementInfo info;
+    private Object[] values;
+    private int[] types;
+    private int count;
+    private List<Object[]> batchValues;
+    private List<int[]> batchTypes;
+
+    /** Physical statements: slot 0 = primary, 1 + i = replica i; with the connection each was prepared on. */
+    private final PreparedStatement[] physical;
+    private final Connection[] physicalOn;
+
+    private boolean keysRequested;
+    private int[] keyIndexes;
+    private String[] keyNames;
+
+    ShardlinePreparedStatement(ShardlineConnection connection, String sql, int type, int concurrency, int holdability) {
+        super(connection, type, concurrency, holdability);
+        this.sql = sql;
+        this.info = connection.analyze(sql);
+        int n = Math.max(info.parameterCount(), 1);
+        this.values = new Object[n];
+        this.types = new int[n];
+        Arrays.fill(types, LoggedStatement.NO_TYPE);
+        this.physical = new PreparedStatement[1 + connection.shard.replicas.length];
+        this.physicalOn = new Connection[physical.length];
+    }
+
+    void requestKeys(boolean requested, int[] indexes, String[] names) {
+        this.keysRequested = requested;
+        this.keyIndexes = indexes;
+        this.keyNames = names;
+    }
+
+    // ------------------------------------------------------------------ execution
+
+    /** The physical statement on {@code c}, prepared on first use. */
+    private PreparedStatement physicalFor(Connection c, String identity) throws SQLException {
+        int slot = slotOf(c);
+        PreparedStatement ps = physical[slot];
+        if (ps != null && physicalOn[slot] == c && !ps.isClosed()) return ps;
+        if (ps != null) {
+            try {
+                ps.close();
+            } catch (SQLException ignored) {
+                // its connection went away
+            }
+        }
+        ps = prepare(c, identity);
+        configure(ps);
+        physical[slot] = ps;
+        physicalOn[slot] = c;
+        return ps;
+    }
+
+    PreparedStatement prepare(Connection c, String identity) throws SQLException {
+        if (identity != null) {
+            String[] names = GeneratedKeys.physicalColumnNames(keyNames, identity);
+            return names != null ? c.prepareStatement(sql, names) : c.prepareStatement(sql, RETURN_GENERATED_KEYS);
+        }
+        if (keyIndexes != null) return c.prepareStatement(sql, keyIndexes);
+        if (keyNames != null) return c.prepareStatement(sql, keyNames);
+        if (keysRequested) return c.prepareStatement(sql, RETURN_GENERATED_KEYS);
+        return c.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+    }
+
+    private int slotOf(Connection c) throws SQLException {
+        // the primary's connection is slot 0; replicas follow
+        return c == connection.primaryIfOpen() ? 0 : 1 + connection.replicaIndexOf(c);
+    }
+
+    @Override
+    void resetResults() throws SQLException {
+        super.resetResults();
+    }
+
+    private boolean run() throws SQLException {
+        checkOpen();
+        resetResults();
+        switch (info.kind()) {
+            case READ, PRIMARY_READ -> {
+                PreparedStatement ps = physicalFor(connection.readConnection(info), null);
+                LogEntryCodec.bind(ps, values, types, count);
+                current = ps;
+                ownsCurrent = false;
+                boolean r = ps.execute();
+                if (r) wrap(ps.getResultSet());
+                return r;
+            }
+            case DDL -> {
+                if (count > 0) throw new SQLFeatureNotSupportedException("DDL with parameters is not supported", "0A000");
+                return connection.executeDdl(sql, null);
+            }
+            case SESSION -> {
+                if (count > 0) throw new SQLFeatureNotSupportedException("SET with parameters is not supported", "0A000");
+                return connection.executeSession(sql);
+            }
+            case TRANSACTION -> {
+                connection.executeTransactionStatement(info);
+                return false;
+            }
+            default -> {
+                return write();
+            }
+        }
+    }
+
+    /** A hook run before a write executes (callable statements refuse OUT parameters). */
+    void beforeWrite() throws SQLException {
+    }
+
+    private boolean write() throws SQLException {
+        beforeWrite();
+        Connection c = connection.beginWrite(info);
+        boolean ran = false;
+        try {
+            String identity = GeneratedKeys.identityColumnToCapture(connection, info, c);
+            PreparedStatement ps = physicalFor(c, identity);
+            LogEntryCodec.bind(ps, values, types, count);
+            current = ps;
+            ownsCurrent = false;
+            boolean r = ps.execute();
+            ran = true;
+            Object[] p = Arrays.copyOf(values, count);
+            int[] t = Arrays.copyOf(types, count);
+            LoggedStatement logged;
+            if (identity != null) {
+                GeneratedKeys.Captured k = GeneratedKeys.capture(ps.getGeneratedKeys(), identity, info.insertRows(), info);
+                capturedKeys = new ShardlineResultSet(k.resultSet(), this);
+                logged = GeneratedKeys.logged(info, identity, k.keys(), p, t);
+            } else {
+                logged = new LoggedStatement(LoggedStatement.Kind.DML, sql, p, t);
+            }
+            if (r) wrap(ps.getResultSet());
+            connection.endWrite(logged);
+            return r;
+        } catch (SQLException e) {
+            connection.failWrite(ran, e);
+            throw e;
+        }
+    }
+
+    @Override
+    public ResultSet executeQuery() throws SQLException {
+        if (!run()) {
+            throw new SQLException("statement did not return a result set: " + ShardlineConnection.abbreviate(sql), "02000");
+        }
+        return currentResultSet;
+    }
+
+    @Override
+    public int executeUpdate() throws SQLException {
+        run();
+        return (int) updateCountOrZero();
+    }
+
+    @Override
+    public long executeLargeUpdate() throws SQLException {
+        run();
+        return updateCountOrZero();
+    }
+
+    @Override
+    public boolean execute() throws SQLException {
+        return run();
+    }
+
+    @Override
+    public void addBatch() throws SQLException {
+        checkOpen();
+        if (batchValues == null) {
+            batchValues = new ArrayList<>();
+            batchTypes = new ArrayList<>();
+        }
+        batchValues.add(Arrays.copyOf(values, count));
+        batchTypes.add(Arrays.copyOf(types, count));
+    }
+
+    @Override
+    public void clearBatch() throws SQLException {
+        checkOpen();
+        if (batchValues != null) {
+            batchValues.clear();
+            batchTypes.clear();
+        }
+    }
+
+    @Override
+    public int[] executeBatch() throws SQLException {
+        long[] l = executeLargeBatch();
+        int[] r = new int[l.length];
+        for (int i = 0; i < l.length; i++) r[i] = (int) l[i];
+        return r;
+    }
+
+    @Override
+    public long[] executeLargeBatch() throws SQLException {
+        checkOpen();
+        resetResults();
+        List<Object[]> rows = batchValues == null ? List.of() : new ArrayList<>(batchValues);
+        List<int[]> rowTypes = batchTypes == null ? List.of() : new ArrayList<>(batchTypes);
+        clearBatch();
+        if (rows.isEmpty()) return new long[0];
+        if (info.kind() != StatementInfo.Kind.WRITE) {
+            // batches of DDL or queries are unusual: run them one by one through the normal path
+            long[] counts = new long[rows.size()];
+            for (int i = 0; i < rows.size(); i++) {
+                restore(rows.get(i), rowTypes.get(i));
+                run();
+                counts[i] = updateCountOrZero();
+            }
+            return counts;
+        }
+        Connection c = connection.beginWrite(info);
+        boolean ran = false;
+        try {
+            String identity = GeneratedKeys.identityColumnToCapture(connection, info, c);
+            PreparedStatement ps = physicalFor(c, identity);
+            for (int i = 0; i < rows.size(); i++) {
+                Object[] v = rows.get(i);
+                LogEntryCodec.bind(ps, v, rowTypes.get(i), v.length);
+                ps.addBatch();
+            }
+            current = ps;
+            ownsCurrent = false;
+            long[] counts;
+            try {
+                counts = ps.executeLargeBatch();
+            } catch (BatchUpdateException e) {
+                ran = true; // part of the batch may have run: the transaction must not commit unlogged
+                throw e;
+            }
+            ran = true;
+            List<LoggedStatement> logged = new ArrayList<>(rows.size());
+            if (identity != null) {
+                int perRow = info.insertRows();
+                GeneratedKeys.Captured k = GeneratedKeys.capture(ps.getGeneratedKeys(), identity, perRow * rows.size(), info);
+                capturedKeys = new ShardlineResultSet(k.resultSet(), this);
+                for (int i = 0; i < rows.size(); i++) {
+                    logged.add(GeneratedKeys.logged(info, identity, k.keys().subList(i * perRow, (i + 1) * perRow),
+                            rows.get(i), rowTypes.get(i)));
+                }
+            } else {
+                for (int i = 0; i < rows.size(); i++) {
+                    logged.add(new LoggedStatement(LoggedStatement.Kind.DML, sql, rows.get(i), rowTypes.get(i)));
+                }
+            }
+            connection.endWrite(logged);
+            return counts;
+        } catch (SQLException e) {
+            connection.failWrite(ran, e);
+            throw e;
+        }
+    }
+
+    private void restore(Object[] v, int[] t) {
+        clearValues();
+        System.arraycopy(v, 0, values, 0, v.length);
+        System.arraycopy(t, 0, types, 0, t.length);
+        count = v.length;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        if (isClosed()) return;
+        SQLException failure = null;
+        try {
+            super.close();
+        } catch (SQLException e) {
+            failure = e;
+        }
+        for (int i = 0; i < physical.length; i++) {
+            if (physical[i] != null) {
+                try {
+                    physical[i].close();
+                } catch (SQLException e) {
+                    if (failure == null) failure = e;
+                }
+                physical[i] = null;
+                physicalOn[i] = null;
+            }
+        }
+        if (failure != null) throw failure;
+    }
+
+    @Override
+    public ResultSetMetaData getMetaData() throws SQLException {
+        checkOpen();
+        if (currentResultSet != null) return currentResultSet.getMetaData();
+        return physicalFor(connection.primary(), null).getMetaData();
+    }
+
+    @Override
+    public ParameterMetaData getParameterMetaData() throws SQLException {
+        checkOpen();
+        return physicalFor(connection.primary(), null).getParameterMetaData();
+    }
+
+    @Override
+    public void setMaxRows(int max) throws SQLException {
+        super.setMaxRows(max);
+        for (PreparedStatement ps : physical) if (ps != null) ps.setMaxRows(max);
+    }
+
+    @Override
+    public void setFetchSize(int rows) throws SQLException {
+        super.setFetchSize(rows);
+        for (PreparedStatement ps : physical) if (ps != null) ps.setFetchSize(rows);
+    }
+
+    @Override
+    public void setQueryTimeout(int seconds) throws SQLException {
+        super.setQueryTimeout(seconds);
+        for (PreparedStatement ps : physical) if (ps != null) ps.setQueryTimeout(seconds);
+    }
+
+    // ------------------------------------------------------------------ parameters
+
+    private void set(int index, Object value, int sqlType) throws SQLException {
+        checkOpen();
+        if (index < 1) throw new SQLException("parameter index " + index + " is out of range", "22023");
+        if (index > values.length) {
+            int n = Math.max(index, values.length * 2);
+            values = Arrays.copyOf(values, n);
+            int old = types.length;
+            types = Arrays.copyOf(types, n);
+            Arrays.fill(types, old, n, LoggedStatement.NO_TYPE);
+        }
+        values[index - 1] = value;
+        types[index - 1] = sqlType;
+        if (index > count) count = index;
+    }
+
+    private void set(int index, Object value) throws SQLException {
+        set(index, value, LoggedStatement.NO_TYPE);
+    }
+
+    private void clearValues() {
+        Arrays.fill(values, null);
+        Arrays.fill(types, LoggedStatement.NO_TYPE);
+        count = 0;
+    }
+
+    @Override
+    public void clearParameters() throws SQLException {
+        checkOpen();
+        clearValues();
+    }
+
+    @Override
+    public void setNull(int i, int sqlType) throws SQLException {
+        set(i, null, sqlType);
+    }
+
+    @Override
+    public void setNull(int i, int sqlType, String typeName) throws SQLException {
+        set(i, null, sqlType);
+    }
+
+    @Override
+    public void setBoolean(int i, boolean x) throws SQLException {
+        set(i, x);
+    }
+
+    @Override
+    public void setByte(int i, byte x) throws SQLException {
+        set(i, x);
+    }
+
+    @Override
+    public void setShort(int i, short x) throws SQLException {
+        set(i, x);
+    }
+
+    @Override
+    public void setInt(int i, int x) throws SQLException {
+        set(i, x);
+    }
+
+    @Override
+    public void setLong(int i, long x) throws SQLException {
+        set(i, x);
+    }
+
+    @Override
+    public void setFloat(int i, float x) throws SQLException {
+        set(i, x);
+    }
+
+    @Override
+    public void setDouble(int i, double x) throws SQLException {
+        set(i, x);
+    }
+
+    @Override
+    public void setBigDecimal(int i, BigDecimal x) throws SQLException {
+        set(i, x);
+    }
+
+    @Override
+    public void setString(int i, String x) throws SQLException {
+        set(i, x);
+    }
+
+    @Override
+    public void setNString(int i, String x) throws SQLException {
+        set(i, x);
+    }
+
+    @Override
+    public void setBytes(int i, byte[] x) throws SQLException {
+        set(i, x == null ? null : x.clone());
+    }
+
+    @Override
+    public void setDate(int i, Date x) throws SQLException {
+        set(i, x == null ? null : new Date(x.getTime()));
+    }
+
+    @Override
+    public void setTime(int i, Time x) throws SQLException {
+        set(i, x == null ? null : new Time(x.getTime()));
+    }
+
+    @Override
+    public void setTimestamp(int i, Timestamp x) throws SQLException {
+        set(i, x == null ? null : copy(x));
+    }
+
+    private static Timestamp copy(Timestamp x) {
+        Timestamp t = new Timestamp(x.getTime());
+        t.setNanos(x.getNanos());
+        return t;
+    }
+
+    /*
+     * With a Calendar, the driver writes the wall-clock time of the instant in the calendar's zone.
+     * Shardline records that wall-clock value (and binds it without the calendar), so the primary and
+     * the replicas receive the same value whatever their JVM's default zone.
+     */
+    @Override
+    public void setDate(int i, Date x, Calendar cal) throws SQLException {
+        if (x == null || cal == null) {
+            setDate(i, x);
+            return;
+        }
+        set(i, Date.valueOf(x.toInstant().atZone(zone(cal)).toLocalDate()));
+    }
+
+    @Override
+    public void setTime(int i, Time x, Calendar cal) throws SQLException {
+        if (x == null || cal == null) {
+            setTime(i, x);
+            return;
+        }
+        set(i, Time.valueOf(java.time.Instant.ofEpochMilli(x.getTime()).atZone(zone(cal)).toLocalTime()));
+    }
+
+    @Override
+    public void setTimestamp(int i, Timestamp x, Calendar cal) throws SQLException {
+        if (x == null || cal == null) {
+            setTimestamp(i, x);
+            return;
+        }
+        set(i, Timestamp.valueOf(LocalDateTime.ofInstant(x.toInstant(), zone(cal))));
+    }
+
+    private static ZoneId zone(Calendar cal) {
+        return cal.getTimeZone().toZoneId();
+    }
+
+    @Override
+    public void setObject(int i, Object x, int targetSqlType) throws SQLException {
+        set(i, x, x == null ? targetSqlType : targetSqlType);
+    }
+
+    @Override
+    public void setObject(int i, Object x, int targetSqlType, int scaleOrLength) throws SQLException {
+        if (x instanceof BigDecimal d && (targetSqlType == java.sql.Types.DECIMAL || targetSqlType == java.sql.Types.NUMERIC)) {
+            x = d.setScale(scaleOrLength, java.math.RoundingMode.HALF_UP);
+        }
+        set(i, x, targetSqlType);
+    }
+
+    @Override
+    public void setObject(int i, Object x) throws SQLException {
+        if (x instanceof Timestamp t) setTimestamp(i, t);
+        else if (x instanceof java.sql.Date d) setDate(i, d);
+        else if (x instanceof Time t) setTime(i, t);
+        else if (x instanceof byte[] b) setBytes(i, b);
+        else set(i, x);
+    }
+
+    @Override
+    public void setObject(int i, Object x, SQLType targetSqlType, int scaleOrLength) throws SQLException {
+        setObject(i, x, vendorType(targetSqlType), scaleOrLength);
+    }
+
+    @Override
+    public void setObject(int i, Object x, SQLType targetSqlType) throws SQLException {
+        setObject(i, x, vendorType(targetSqlType));
+    }
+
+    private static int vendorType(SQLType t) throws SQLException {
+        Integer v = t.getVendorTypeNumber();
+        if (v == null) throw new SQLFeatureNotSupportedException("SQL type " + t.getName() + " has no JDBC type number", "0A000");
+        return v;
+    }
+
+    @Override
+    public void setAsciiStream(int i, InputStream x, int length) throws SQLException {
+        set(i, x == null ? null : new String(readBytes(x, length), StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    public void setAsciiStream(int i, InputStream x, long length) throws SQLException {
+        set(i, x == null ? null : new String(readBytes(x, length), StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    public void setAsciiStream(int i, InputStream x) throws SQLException {
+        set(i, x == null ? null : new String(readBytes(x, -1), StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    @Deprecated
+    public void setUnicodeStream(int i, InputStream x, int length) throws SQLException {
+        set(i, x == null ? null : new String(readBytes(x, length), StandardCharsets.UTF_16BE));
+    }
+
+    @Override
+    public void setBinaryStream(int i, InputStream x, int length) throws SQLException {
+        set(i, x == null ? null : readBytes(x, length));
+    }
+
+    @Override
+    public void setBinaryStream(int i, InputStream x, long length) throws SQLException {
+        set(i, x == null ? null : readBytes(x, length));
+    }
+
+    @Override
+    public void setBinaryStream(int i, InputStream x) throws SQLException {
+        set(i, x == null ? null : readBytes(x, -1));
+    }
+
+    @Override
+    public void setCharacterStream(int i, Reader r, int length) throws SQLException {
+        set(i, r == null ? null : readChars(r, length));
+    }
+
+    @Override
+    public void setCharacterStream(int i, Reader r, long length) throws SQLException {
+        set(i, r == null ? null : readChars(r, length));
+    }
+
+    @Override
+    public void setCharacterStream(int i, Reader r) throws SQLException {
+        set(i, r == null ? null : readChars(r, -1));
+    }
+
+    @Override
+    public void setNCharacterStream(int i, Reader r, long length) throws SQLException {
+        setCharacterStream(i, r, length);
+    }
+
+    @Override
+    public void setNCharacterStream(int i, Reader r) throws SQLException {
+        setCharacterStream(i, r);
+    }
+
+    @Override
+    public void setBlob(int i, Blob x) throws SQLException {
+        set(i, x == null ? null : x.getBytes(1, (int) x.length()));
+    }
+
+    @Override
+    public void setBlob(int i, InputStream x, long length) throws SQLException {
+        setBinaryStream(i, x, length);
+    }
+
+    @Override
+    public void setBlob(int i, InputStream x) throws SQLException {
+        setBinaryStream(i, x);
+    }
+
+    @Override
+    public void setClob(int i, Clob x) throws SQLException {
+        set(i, x == null ? null : x.getSubString(1, (int) x.length()));
+    }
+
+    @Override
+    public void setClob(int i, Reader r, long length) throws SQLException {
+        setCharacterStream(i, r, length);
+    }
+
+    @Override
+    public void setClob(int i, Reader r) throws SQLException {
+        setCharacterStream(i, r);
+    }
+
+    @Override
+    public void setNClob(int i, NClob x) throws SQLException {
+        setClob(i, x);
+    }
+
+    @Override
+    public void setNClob(int i, Reader r, long length) throws SQLException {
+        setCharacterStream(i, r, length);
+    }
+
+    @Override
+    public void setNClob(int i, Reader r) throws SQLException {
+        setCharacterStream(i, r);
+    }
+
+    @Override
+    public void setURL(int i, URL x) throws SQLException {
+        set(i, x == null ? null : x.toExternalForm());
+    }
+
+    @Override
+    public void setRef(int i, Ref x) throws SQLException {
+        throw unsupportedParameter("REF");
+    }
+
+    @Override
+    public void setArray(int i, Array x) throws SQLException {
+        throw unsupportedParameter("ARRAY");
+    }
+
+    @Override
+    public void setRowId(int i, RowId x) throws SQLException {
+        throw unsupportedParameter("ROWID");
+    }
+
+    @Override
+    public void setSQLXML(int i, SQLXML x) throws SQLException {
+        set(i, x == null ? null : x.getString());
+    }
+
+    private static SQLFeatureNotSupportedException unsupportedParameter(String type) {
+        return new SQLFeatureNotSupportedException(type + " parameters are not supported by Shardline: they cannot be"
+                + " recorded for replication", "0A000");
+    }
+
+    private static byte[] readBytes(InputStream in, long length) throws SQLException {
+        try {
+            if (length >= 0) return in.readNBytes((int) Math.min(length, Integer.MAX_VALUE));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            in.transferTo(out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new SQLException("reading a stream parameter failed: " + e.getMessage(), "22000", e);
+        }
+    }
+
+    private static String readChars(Reader r, long length) throws SQLException {
+        try {
+            StringWriter w = new StringWriter();
+            if (length < 0) {
+                r.transferTo(w);
+            } else {
+                char[] buf = new char[8192];
+                long left = length;
+                while (left > 0) {
+                    int n = r.read(buf, 0, (int) Math.min(buf.length, left));
+                    if (n < 0) break;
+                    w.write(buf, 0, n);
+                    left -= n;
+                }
+            }
+            return w.toString();
+        } catch (IOException e) {
+            throw new SQLException("reading a character stream parameter failed: " + e.getMessage(), "22000", e);
+        }
+    }
+
+    // ------------------------------------------------------------------ plain-SQL methods are illegal here
+
+    @Override
+    public ResultSet executeQuery(String sql) throws SQLException {
+        throw new SQLException("executeQuery(String) cannot be called on a PreparedStatement", "HY000");
+    }
+
+    @Override
+    public int executeUpdate(String sql) throws SQLException {
+        throw new SQLException("executeUpdate(String) cannot be called on a PreparedStatement", "HY000");
+    }
+
+    @Override
+    public boolean execute(String sql) throws SQLException {
+        throw new SQLException("execute(String) cannot be called on a PreparedStatement", "HY000");
+    }
+
+    @Override
+    public void addBatch(String sql) throws SQLException {
+        throw new SQLException("addBatch(String) cannot be called on a PreparedStatement", "HY000");
+    }
+}

@@ -1,0 +1,285 @@
+package io.shardline.driver;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.shardline.replication.Dialect;
+import io.shardline.replication.ReplicaApplier;
+import io.shardline.replication.ReplicaState;
+import io.shardline.replication.ReplicationLog;
+import io.shardline.routing.StatementAnalyzer;
+import io.shardline.routing.Topology;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything that lives as long as a topology is in use: the pools, the SQL analysis cache and
+ * one applier thread per replica. All connections opened for the same URL (or from the same
+ * {@link ShardlineDataSource}) share one runtime; opening a connection never builds pools or
+ * starts threads.
+ */
+final class ShardlineRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShardlineRuntime.class);
+
+    /** One physical database and the counters of what was routed to it. */
+    static final class Node {
+        final String name;
+        final HikariDataSource pool;
+        final int weight;
+        final LongAdder reads = new LongAdder();
+        final LongAdder writes = new LongAdder();
+        ReplicaApplier applier; // replicas only
+
+        Node(String name, HikariDataSource pool, int weight) {
+            this.name = name;
+            this.pool = pool;
+            this.weight = weight;
+        }
+    }
+
+    /** A primary, its replicas and the state shared by every connection that uses them. */
+    static final class Shard {
+        final int index;
+        final String name;
+        final Node primary;
+        final Node[] replicas;
+        final ReplicationLog log;
+        final Dialect dialect;
+        /** Highest position committed through this runtime. */
+        final AtomicLong lastCommitted = new AtomicLong();
+        /**
+         * Position of the last DDL committed through this runtime: a replica that has not applied
+         * it has a different schema, so it serves no reads until it has.
+         */
+        volatile long ddlBarrier;
+        final AtomicInteger roundRobin = new AtomicInteger();
+
+        Shard(int index, String name, Node primary, Node[] replicas, ReplicationLog log, Dialect dialect) {
+            this.index = index;
+            this.name = name;
+            this.primary = primary;
+            this.replicas = replicas;
+            this.log = log;
+            this.dialect = dialect;
+        }
+
+        /**
+         * Picks a replica that may serve a read needing {@code minPosition}, round-robin among the
+         * eligible ones; -1 when none is.
+         */
+        int chooseReplica(long minPosition) {
+            Node[] rs = replicas;
+            int n = rs.length;
+            if (n == 0) return -1;
+            int start = Math.floorMod(roundRobin.getAndIncrement(), n);
+            for (int k = 0; k < n; k++) {
+                int i = start + k;
+                if (i >= n) i -= n;
+                ReplicaApplier a = rs[i].applier;
+                ReplicaState s = a.state();
+                if (s != ReplicaState.DOWN && s != ReplicaState.BROKEN && s != ReplicaState.STOPPED
+                        && a.appliedPosition() >= minPosition) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        void committed(long position, boolean ddl) {
+            lastCommitted.accumulateAndGet(position, Math::max);
+            if (ddl) ddlBarrier = Math.max(ddlBarrier, position);
+            for (Node r : replicas) r.applier.wake();
+        }
+    }
+
+    final String key;
+    final Topology topology;
+    final StatementAnalyzer analyzer = new StatementAnalyzer();
+    final List<Shard> shards;
+    final Shard defaultShard;
+    private final List<HikariDataSource> pools = new ArrayList<>();
+    /** Identity (auto-increment) column per table, looked up once from the primary's metadata. */
+    private final Map<String, Optional<String>> identityColumns = new ConcurrentHashMap<>();
+    private final Runnable onClose;
+    private volatile boolean closed;
+
+    private ShardlineRuntime(String key, Topology topology, Runnable onClose) {
+        this.key = key;
+        this.topology = topology;
+        this.onClose = onClose;
+        this.shards = new ArrayList<>();
+        try {
+            for (Topology.ShardConfig sc : topology.shards()) shards.add(buildShard(sc));
+        } catch (SQLException | RuntimeException e) {
+            closePools();
+            throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+        }
+        Shard def = shards.get(0);
+        for (Shard s : shards) if (s.name.equals(topology.defaultShard())) def = s;
+        this.defaultShard = def;
+        for (Shard s : shards) for (Node r : s.replicas) r.applier.start();
+    }
+
+    /**
+     * Builds and starts a runtime: pools to every node, the log tables on every primary, one
+     * applier per replica. A primary that cannot be reached fails the start; a replica that cannot
+     * be reached is retried in the background.
+     */
+    static ShardlineRuntime start(String key, Topology topology, Runnable onClose) throws SQLException {
+        try {
+            return new ShardlineRuntime(key, topology, onClose);
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof SQLException s) throw s;
+            throw e;
+        }
+    }
+
+    private Shard buildShard(Topology.ShardConfig sc) throws SQLException {
+        Topology.DataSourceConfig pc = topology.dataSource(sc.primary());
+        Node primary = new Node(pc.name(), pool(pc, true), 1);
+        ReplicationLog log;
+        Dialect dialect;
+        try (Connection c = primary.pool.getConnection()) {
+            log = ReplicationLog.forNode(c, topology.replication().schema());
+            log.installPrimary(c);
+            dialect = log.dialect();
+        } catch (SQLException e) {
+            throw new SQLException("Shardline could not prepare primary '" + pc.name() + "' of shard '" + sc.name()
+                    + "': " + e.getMessage(), e.getSQLState() == null ? "08001" : e.getSQLState(), e);
+        }
+        Node[] replicas = new Node[sc.replicas().size()];
+        Topology.ReplicationConfig rc = topology.replication();
+        for (int i = 0; i < replicas.length; i++) {
+            Topology.ReplicaConfig r = sc.replicas().get(i);
+            Topology.DataSourceConfig ds = topology.dataSource(r.dataSource());
+            Node n = new Node(ds.name(), pool(ds, false), r.weight());
+            n.applier = new ReplicaApplier(ds.name(), primary.pool, n.pool, rc.schema(), rc.batchSize(),
+                    rc.initialBackoff(), rc.maxBackoff(), analyzer);
+            replicas[i] = n;
+        }
+        return new Shard(sc.index(), sc.name(), primary, replicas, log, dialect);
+    }
+
+    private HikariDataSource pool(Topology.DataSourceConfig ds, boolean failFast) throws SQLException {
+        HikariConfig cfg = PoolFactory.config(ds, ds.name());
+        if (!failFast) {
+            // a replica that is down at start-up must not stop the application: its applier retries
+            cfg.setInitializationFailTimeout(-1);
+            if (!ds.pool().containsKey("connectionTimeout")) cfg.setConnectionTimeout(2000);
+        }
+        try {
+            HikariDataSource p = new HikariDataSource(cfg);
+            pools.add(p);
+            return p;
+        } catch (RuntimeException e) {
+            String msg = e.getMessage();
+            Throwable c = e.getCause();
+            if (c != null && c.getMessage() != null) msg = msg + ": " + c.getMessage();
+            throw new SQLException("Shardline could not connect to data source '" + ds.name() + "' (" + ds.url() + "): "
+                    + redact(msg, ds.password()), "08001", e);
+        }
+    }
+
+    static String redact(String message, String password) {
+        if (message == null || password == null || password.isEmpty()) return message;
+        return message.replace(password, "******");
+    }
+
+    /** The shard holding unsharded tables (the only one in a one-shard topology). */
+    Shard shardFor(io.shardline.routing.StatementInfo info) {
+        return defaultShard;
+    }
+
+    /**
+     * The identity column of {@code table} on the shard's primary, if it has one (cached; the
+     * cache is dropped on DDL).
+     */
+    String identityColumn(Connection primary, String table) throws SQLException {
+        String key = table.toLowerCase(Locale.ROOT);
+        Optional<String> col = identityColumns.get(key);
+        if (col == null) {
+            col = Optional.ofNullable(lookupIdentity(primary, table));
+            identityColumns.put(key, col);
+        }
+        return col.orElse(null);
+    }
+
+    private static String lookupIdentity(Connection c, String qualified) throws SQLException {
+        String schema = null;
+        String table = qualified;
+        int dot = qualified.lastIndexOf('.');
+        if (dot > 0) {
+            schema = unquote(qualified.substring(0, dot));
+            table = qualified.substring(dot + 1);
+        }
+        table = unquote(table);
+        DatabaseMetaData md = c.getMetaData();
+        for (String t : new String[] {table, table.toUpperCase(Locale.ROOT), table.toLowerCase(Locale.ROOT)}) {
+            String catalog = c.getCatalog();
+            String sch = schema;
+            if (schema != null && Dialect.of(c) == Dialect.MYSQL) {
+                catalog = schema;
+                sch = null;
+            } else if (schema == null) {
+                sch = c.getSchema();
+            }
+            boolean found = false;
+            try (ResultSet rs = md.getColumns(catalog, sch, t, "%")) {
+                while (rs.next()) {
+                    found = true;
+                    if ("YES".equalsIgnoreCase(rs.getString("IS_AUTOINCREMENT"))) return rs.getString("COLUMN_NAME");
+                }
+            }
+            if (found) return null;
+        }
+        return null;
+    }
+
+    private static String unquote(String s) {
+        if (s.length() >= 2 && (s.charAt(0) == '"' || s.charAt(0) == '`' || s.charAt(0) == '[')) {
+            return s.substring(1, s.length() - 1);
+        }
+        return s;
+    }
+
+    void schemaChanged() {
+        identityColumns.clear();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private void closePools() {
+        for (HikariDataSource p : pools) {
+            try {
+                p.close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing pool {} failed: {}", p.getPoolName(), e.toString());
+            }
+        }
+    }
+
+    /** Stops the appliers and closes every pool. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        for (Shard s : shards) for (Node r : s.replicas) r.applier.close();
+        closePools();
+        if (onClose != null) onClose.run();
+    }
+}

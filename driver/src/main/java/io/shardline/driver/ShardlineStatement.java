@@ -1,0 +1,530 @@
+package io.shardline.driver;
+
+import io.shardline.replication.LoggedStatement;
+import io.shardline.routing.StatementInfo;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A statement not bound to one node: each execution is routed by its {@link StatementInfo} and
+ * runs on a physical statement of the chosen node's connection, configured with this statement's
+ * settings (fetch size, max rows, timeouts...).
+ */
+class ShardlineStatement implements Statement {
+
+    final ShardlineConnection connection;
+    final int resultSetType;
+    final int resultSetConcurrency;
+    final int resultSetHoldability;
+
+    int maxRows;
+    long largeMaxRows;
+    int fetchSize;
+    int fetchDirection = ResultSet.FETCH_FORWARD;
+    int queryTimeout;
+    int maxFieldSize;
+    boolean escapeProcessing = true;
+    boolean poolable;
+    boolean closeOnCompletion;
+    String cursorName;
+    private boolean closed;
+
+    /** The physical statement of the last execution (for results, update counts, warnings). */
+    Statement current;
+    /** Whether {@link #current} belongs to this wrapper (plain statements) and must be closed by it. */
+    boolean ownsCurrent;
+    ShardlineResultSet currentResultSet;
+    /** Generated keys captured for the log, handed to the application too; null if none captured. */
+    ResultSet capturedKeys;
+    private List<String> batch;
+
+    ShardlineStatement(ShardlineConnection connection, int type, int concurrency, int holdability) {
+        this.connection = connection;
+        this.resultSetType = type;
+        this.resultSetConcurrency = concurrency;
+        this.resultSetHoldability = holdability;
+    }
+
+    void checkOpen() throws SQLException {
+        if (closed) throw new SQLException("statement is closed", "HY010");
+        connection.checkOpen();
+    }
+
+    /** Copies this statement's settings onto a physical statement. */
+    void configure(Statement s) throws SQLException {
+        if (maxRows != 0) s.setMaxRows(maxRows);
+        if (largeMaxRows != 0) s.setLargeMaxRows(largeMaxRows);
+        if (fetchSize != 0) s.setFetchSize(fetchSize);
+        if (fetchDirection != ResultSet.FETCH_FORWARD) s.setFetchDirection(fetchDirection);
+        if (queryTimeout != 0) s.setQueryTimeout(queryTimeout);
+        if (maxFieldSize != 0) s.setMaxFieldSize(maxFieldSize);
+        if (!escapeProcessing) s.setEscapeProcessing(false);
+        if (cursorName != null) s.setCursorName(cursorName);
+    }
+
+    /** Forgets the previous execution's results (closing them, as JDBC requires on re-execution). */
+    void resetResults() throws SQLException {
+        if (currentResultSet != null) {
+            currentResultSet.closeQuietly();
+            currentResultSet = null;
+        }
+        capturedKeys = null;
+        if (current != null && ownsCurrent) {
+            Statement s = current;
+            current = null;
+            s.close();
+        }
+        current = null;
+    }
+
+    ShardlineResultSet wrap(ResultSet rs) {
+        if (rs == null) return null;
+        currentResultSet = new ShardlineResultSet(rs, this);
+        return currentResultSet;
+    }
+
+    private Statement physical(Connection c) throws SQLException {
+        Statement s = c.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
+        configure(s);
+        current = s;
+        ownsCurrent = true;
+        return s;
+    }
+
+    /**
+     * Executes {@code sql}: routes it, runs it, records writes for the log.
+     *
+     * @param keys {@link Statement#RETURN_GENERATED_KEYS} or NO_GENERATED_KEYS
+     * @return the JDBC {@code execute} result: true if the first result is a ResultSet
+     */
+    private boolean run(String sql, int keys, int[] keyIndexes, String[] keyNames) throws SQLException {
+        checkOpen();
+        resetResults();
+        StatementInfo info = connection.analyze(sql);
+        switch (info.kind()) {
+            case READ, PRIMARY_READ -> {
+                Statement s = physical(connection.readConnection(info));
+                boolean r = s.execute(sql);
+                if (r) wrap(s.getResultSet());
+                return r;
+            }
+            case DDL -> {
+                return connection.executeDdl(sql, null);
+            }
+            case SESSION -> {
+                return connection.executeSession(sql);
+            }
+            case TRANSACTION -> {
+                connection.executeTransactionStatement(info);
+                return false;
+            }
+            default -> {
+                return write(info, sql, keys, keyIndexes, keyNames);
+            }
+        }
+    }
+
+    private boolean write(StatementInfo info, String sql, int keys, int[] keyIndexes, String[] keyNames) throws SQLException {
+        Connection c = connection.beginWrite(info);
+        boolean ran = false;
+        try {
+            String identity = GeneratedKeys.identityColumnToCapture(connection, info, c);
+            Statement s = physical(c);
+            boolean r;
+            if (identity != null) {
+                String[] names = GeneratedKeys.physicalColumnNames(keyNames, identity);
+                r = names != null ? s.execute(sql, names) : s.execute(sql, Statement.RETURN_GENERATED_KEYS);
+            } else if (keyIndexes != null) {
+                r = s.execute(sql, keyIndexes);
+            } else if (keyNames != null) {
+                r = s.execute(sql, keyNames);
+            } else {
+                r = s.execute(sql, keys);
+            }
+            ran = true;
+            LoggedStatement logged;
+            if (identity != null) {
+                GeneratedKeys.Captured k = GeneratedKeys.capture(s.getGeneratedKeys(), identity, info.insertRows(), info);
+                capturedKeys = new ShardlineResultSet(k.resultSet(), this);
+                logged = GeneratedKeys.logged(info, identity, k.keys(), new Object[0], new int[0]);
+            } else {
+                logged = LoggedStatement.dml(sql);
+            }
+            if (r) wrap(s.getResultSet());
+            connection.endWrite(logged);
+            return r;
+        } catch (SQLException e) {
+            connection.failWrite(ran, e);
+            throw e;
+        }
+    }
+
+    // ------------------------------------------------------------------ java.sql.Statement
+
+    @Override
+    public ResultSet executeQuery(String sql) throws SQLException {
+        if (!run(sql, NO_GENERATED_KEYS, null, null)) {
+            throw new SQLException("statement did not return a result set: " + ShardlineConnection.abbreviate(sql), "02000");
+        }
+        return currentResultSet;
+    }
+
+    @Override
+    public int executeUpdate(String sql) throws SQLException {
+        return executeUpdate(sql, NO_GENERATED_KEYS);
+    }
+
+    @Override
+    public int executeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+        run(sql, autoGeneratedKeys, null, null);
+        return (int) Math.max(0, updateCountOrZero());
+    }
+
+    @Override
+    public int executeUpdate(String sql, int[] columnIndexes) throws SQLException {
+        run(sql, RETURN_GENERATED_KEYS, columnIndexes, null);
+        return (int) Math.max(0, updateCountOrZero());
+    }
+
+    @Override
+    public int executeUpdate(String sql, String[] columnNames) throws SQLException {
+        run(sql, RETURN_GENERATED_KEYS, null, columnNames);
+        return (int) Math.max(0, updateCountOrZero());
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql) throws SQLException {
+        run(sql, NO_GENERATED_KEYS, null, null);
+        return Math.max(0, updateCountOrZero());
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+        run(sql, autoGeneratedKeys, null, null);
+        return Math.max(0, updateCountOrZero());
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int[] columnIndexes) throws SQLException {
+        run(sql, RETURN_GENERATED_KEYS, columnIndexes, null);
+        return Math.max(0, updateCountOrZero());
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
+        run(sql, RETURN_GENERATED_KEYS, null, columnNames);
+        return Math.max(0, updateCountOrZero());
+    }
+
+    long updateCountOrZero() throws SQLException {
+        if (current == null) return 0;
+        long n = current.getLargeUpdateCount();
+        return n < 0 ? 0 : n;
+    }
+
+    @Override
+    public boolean execute(String sql) throws SQLException {
+        return run(sql, NO_GENERATED_KEYS, null, null);
+    }
+
+    @Override
+    public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
+        return run(sql, autoGeneratedKeys, null, null);
+    }
+
+    @Override
+    public boolean execute(String sql, int[] columnIndexes) throws SQLException {
+        return run(sql, RETURN_GENERATED_KEYS, columnIndexes, null);
+    }
+
+    @Override
+    public boolean execute(String sql, String[] columnNames) throws SQLException {
+        return run(sql, RETURN_GENERATED_KEYS, null, columnNames);
+    }
+
+    @Override
+    public ResultSet getResultSet() throws SQLException {
+        checkOpen();
+        return currentResultSet;
+    }
+
+    @Override
+    public int getUpdateCount() throws SQLException {
+        checkOpen();
+        if (current == null || currentResultSet != null) return -1;
+        return current.getUpdateCount();
+    }
+
+    @Override
+    public long getLargeUpdateCount() throws SQLException {
+        checkOpen();
+        if (current == null || currentResultSet != null) return -1;
+        return current.getLargeUpdateCount();
+    }
+
+    @Override
+    public boolean getMoreResults() throws SQLException {
+        return getMoreResults(CLOSE_CURRENT_RESULT);
+    }
+
+    @Override
+    public boolean getMoreResults(int current) throws SQLException {
+        checkOpen();
+        if (this.current == null) return false;
+        if (currentResultSet != null && current != KEEP_CURRENT_RESULT) currentResultSet.closeQuietly();
+        currentResultSet = null;
+        boolean r = this.current.getMoreResults(current);
+        if (r) wrap(this.current.getResultSet());
+        return r;
+    }
+
+    @Override
+    public ResultSet getGeneratedKeys() throws SQLException {
+        checkOpen();
+        if (capturedKeys != null) return capturedKeys;
+        if (current == null) return GeneratedKeys.empty(this);
+        return new ShardlineResultSet(current.getGeneratedKeys(), this);
+    }
+
+    @Override
+    public void addBatch(String sql) throws SQLException {
+        checkOpen();
+        if (batch == null) batch = new ArrayList<>();
+        batch.add(sql);
+    }
+
+    @Override
+    public void clearBatch() throws SQLException {
+        checkOpen();
+        if (batch != null) batch.clear();
+    }
+
+    @Override
+    public int[] executeBatch() throws SQLException {
+        long[] l = executeLargeBatch();
+        int[] r = new int[l.length];
+        for (int i = 0; i < l.length; i++) r[i] = (int) l[i];
+        return r;
+    }
+
+    @Override
+    public long[] executeLargeBatch() throws SQLException {
+        checkOpen();
+        List<String> b = batch == null ? List.of() : new ArrayList<>(batch);
+        if (batch != null) batch.clear();
+        long[] counts = new long[b.size()];
+        for (int i = 0; i < b.size(); i++) {
+            try {
+                run(b.get(i), NO_GENERATED_KEYS, null, null);
+                counts[i] = current == null ? SUCCESS_NO_INFO : Math.max(0, current.getLargeUpdateCount());
+            } catch (SQLException e) {
+                long[] done = Arrays.copyOf(counts, i);
+                int[] idone = new int[i];
+                for (int k = 0; k < i; k++) idone[k] = (int) done[k];
+                throw new BatchUpdateException(e.getMessage(), e.getSQLState(), e.getErrorCode(), idone, e);
+            }
+        }
+        return counts;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        checkOpen();
+        return connection;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        if (closed) return;
+        closed = true;
+        try {
+            resetResults();
+        } finally {
+            connection.unregister(this);
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void cancel() throws SQLException {
+        if (current != null) current.cancel();
+    }
+
+    @Override
+    public SQLWarning getWarnings() throws SQLException {
+        checkOpen();
+        return current == null ? null : current.getWarnings();
+    }
+
+    @Override
+    public void clearWarnings() throws SQLException {
+        checkOpen();
+        if (current != null) current.clearWarnings();
+    }
+
+    @Override
+    public int getMaxFieldSize() throws SQLException {
+        checkOpen();
+        return maxFieldSize;
+    }
+
+    @Override
+    public void setMaxFieldSize(int max) throws SQLException {
+        checkOpen();
+        if (max < 0) throw new SQLException("max field size must be >= 0", "22023");
+        maxFieldSize = max;
+    }
+
+    @Override
+    public int getMaxRows() throws SQLException {
+        checkOpen();
+        return maxRows;
+    }
+
+    @Override
+    public void setMaxRows(int max) throws SQLException {
+        checkOpen();
+        if (max < 0) throw new SQLException("max rows must be >= 0", "22023");
+        maxRows = max;
+        largeMaxRows = 0;
+    }
+
+    @Override
+    public long getLargeMaxRows() throws SQLException {
+        checkOpen();
+        return largeMaxRows != 0 ? largeMaxRows : maxRows;
+    }
+
+    @Override
+    public void setLargeMaxRows(long max) throws SQLException {
+        checkOpen();
+        if (max < 0) throw new SQLException("max rows must be >= 0", "22023");
+        largeMaxRows = max;
+        maxRows = 0;
+    }
+
+    @Override
+    public void setEscapeProcessing(boolean enable) throws SQLException {
+        checkOpen();
+        escapeProcessing = enable;
+    }
+
+    @Override
+    public int getQueryTimeout() throws SQLException {
+        checkOpen();
+        return queryTimeout;
+    }
+
+    @Override
+    public void setQueryTimeout(int seconds) throws SQLException {
+        checkOpen();
+        if (seconds < 0) throw new SQLException("query timeout must be >= 0", "22023");
+        queryTimeout = seconds;
+    }
+
+    @Override
+    public void setCursorName(String name) throws SQLException {
+        checkOpen();
+        cursorName = name;
+    }
+
+    @Override
+    public void setFetchDirection(int direction) throws SQLException {
+        checkOpen();
+        fetchDirection = direction;
+    }
+
+    @Override
+    public int getFetchDirection() throws SQLException {
+        checkOpen();
+        return fetchDirection;
+    }
+
+    @Override
+    public void setFetchSize(int rows) throws SQLException {
+        checkOpen();
+        if (rows < 0) throw new SQLException("fetch size must be >= 0", "22023");
+        fetchSize = rows;
+    }
+
+    @Override
+    public int getFetchSize() throws SQLException {
+        checkOpen();
+        return fetchSize;
+    }
+
+    @Override
+    public int getResultSetConcurrency() throws SQLException {
+        checkOpen();
+        return resultSetConcurrency;
+    }
+
+    @Override
+    public int getResultSetType() throws SQLException {
+        checkOpen();
+        return resultSetType;
+    }
+
+    @Override
+    public int getResultSetHoldability() throws SQLException {
+        checkOpen();
+        return resultSetHoldability;
+    }
+
+    @Override
+    public void setPoolable(boolean poolable) throws SQLException {
+        checkOpen();
+        this.poolable = poolable;
+    }
+
+    @Override
+    public boolean isPoolable() throws SQLException {
+        checkOpen();
+        return poolable;
+    }
+
+    @Override
+    public void closeOnCompletion() throws SQLException {
+        checkOpen();
+        closeOnCompletion = true;
+    }
+
+    @Override
+    public boolean isCloseOnCompletion() throws SQLException {
+        checkOpen();
+        return closeOnCompletion;
+    }
+
+    /** Called when a result set of this statement closes. */
+    void resultSetClosed(ShardlineResultSet rs) throws SQLException {
+        if (rs == currentResultSet) currentResultSet = null;
+        if (closeOnCompletion && rs != capturedKeys) close();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) return (T) this;
+        if (current != null) {
+            if (iface.isInstance(current)) return (T) current;
+            return current.unwrap(iface);
+        }
+        throw new SQLException("not a wrapper for " + iface.getName() + " (no statement has run yet)", "HY000");
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return iface.isInstance(this) || (current != null && (iface.isInstance(current) || current.isWrapperFor(iface)));
+    }
+}
