@@ -139,11 +139,32 @@ final class ShardlineRuntime implements AutoCloseable {
      * be reached is retried in the background.
      */
     static ShardlineRuntime start(String key, Topology topology, Runnable onClose) throws SQLException {
+        refuseUnsupported(topology);
         try {
             return new ShardlineRuntime(key, topology, onClose);
         } catch (IllegalStateException e) {
             if (e.getCause() instanceof SQLException s) throw s;
             throw e;
+        }
+    }
+
+    /**
+     * Settings that the topology format accepts but this version does not implement yet are
+     * refused at start-up rather than silently ignored: a user who asks for synchronous
+     * replication must not get asynchronous replication without knowing.
+     */
+    private static void refuseUnsupported(Topology t) throws SQLException {
+        List<String> problems = new ArrayList<>();
+        if (t.shards().size() > 1) problems.add("shards: " + t.shards().size() + " shards (sharding across several primaries)");
+        for (Topology.TableRule r : t.tables().values()) {
+            if (r.keyGeneratorType() != null) problems.add("tables." + r.table() + ".keyGenerator");
+        }
+        if (t.replication().sync()) problems.add("replication.mode: sync");
+        if (!t.replication().applyInterval().isZero()) problems.add("replication.applyInterval: scheduled apply");
+        if (!"round-robin".equals(t.reads().balancer())) problems.add("reads.balancer: " + t.reads().balancer());
+        if (!problems.isEmpty()) {
+            throw new java.sql.SQLFeatureNotSupportedException(t.source() + ": not supported by this version of Shardline yet: "
+                    + String.join("; ", problems), "0A000");
         }
     }
 
