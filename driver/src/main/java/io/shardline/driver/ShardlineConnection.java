@@ -347,6 +347,30 @@ final class ShardlineConnection implements Connection {
         if (autoCommit && !ddl) c.setAutoCommit(true);
         lastCommit = position;
         shard.committed(position, ddl);
+        if (runtime.topology.replication().sync()) awaitAcks(position);
+    }
+
+    /**
+     * Sync mode: the commit returns once {@code ackReplicas} replicas applied it, or after
+     * {@code ackTimeout}, degraded to async (counted, and the listener is told). Either way the
+     * write is committed on the primary and will reach every replica.
+     */
+    private void awaitAcks(long position) throws SQLException {
+        var rc = runtime.topology.replication();
+        int required = rc.requiredAcks(shard.replicas.length);
+        if (required == 0) return;
+        int acked;
+        try {
+            acked = shard.awaitAcks(position, required, rc.ackTimeout().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.sql.SQLTransientException("interrupted while waiting for replicas to acknowledge log position "
+                    + position + " (the write is committed on the primary)", "HY008", e);
+        }
+        if (acked < required) {
+            runtime.ackTimeouts.increment();
+            runtime.listener().ackTimedOut(shard.name, position, acked, required);
+        }
     }
 
     /** This connection's last committed log position on its shard (for read-your-writes tokens). */

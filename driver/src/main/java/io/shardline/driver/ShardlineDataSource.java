@@ -135,6 +135,30 @@ public final class ShardlineDataSource implements DataSource, AutoCloseable {
         applier(name).unpause();
     }
 
+    /**
+     * Lets a BROKEN replica retry the entry it halted at, after an operator fixed the cause (e.g.
+     * removed a conflicting row on the replica).
+     */
+    public void resumeReplica(String name) {
+        applier(name).resume();
+    }
+
+    /**
+     * Operator decision, logged at WARN: skips the entry a BROKEN replica halted at and goes on.
+     * The replica then lacks that entry's effect; prefer fixing the cause and
+     * {@link #resumeReplica}.
+     *
+     * @return the skipped log position
+     */
+    public long skipBrokenEntry(String name) {
+        return applier(name).skipBrokenEntry();
+    }
+
+    /** Synchronous commits that were not acknowledged within {@code ackTimeout} and degraded to async. */
+    public long ackTimeouts() {
+        return runtime.ackTimeouts.sum();
+    }
+
     private ReplicaApplier applier(String name) {
         for (ShardlineRuntime.Shard s : runtime.shards) {
             for (ShardlineRuntime.Node r : s.replicas) if (r.name.equals(name)) return r.applier;

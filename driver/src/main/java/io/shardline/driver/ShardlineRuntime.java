@@ -3,6 +3,8 @@ package io.shardline.driver;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.shardline.replication.Dialect;
+import io.shardline.replication.LogMaintenance;
+import io.shardline.replication.ReplicationListener;
 import io.shardline.replication.ReplicaApplier;
 import io.shardline.replication.ReplicaState;
 import io.shardline.replication.ReplicationLog;
@@ -18,6 +20,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -66,6 +71,7 @@ final class ShardlineRuntime implements AutoCloseable {
          */
         volatile long ddlBarrier;
         final AtomicInteger roundRobin = new AtomicInteger();
+        LogMaintenance maintenance;
 
         Shard(int index, String name, Node primary, Node[] replicas, ReplicationLog log, Dialect dialect) {
             this.index = index;
@@ -103,6 +109,30 @@ final class ShardlineRuntime implements AutoCloseable {
             if (ddl) ddlBarrier = Math.max(ddlBarrier, position);
             for (Node r : replicas) r.applier.wake();
         }
+
+        /**
+         * Sync mode: waits until {@code required} replicas have applied {@code position}, at most
+         * {@code timeoutMillis}.
+         *
+         * @return how many had applied it when the wait ended
+         */
+        int awaitAcks(long position, int required, long timeoutMillis) throws InterruptedException {
+            long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+            while (true) {
+                int acked = 0;
+                for (Node r : replicas) if (r.applier.appliedPosition() >= position) acked++;
+                if (acked >= required) return acked;
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return acked;
+                // wait on the first replica still missing it; the others are re-counted afterwards
+                for (Node r : replicas) {
+                    if (r.applier.appliedPosition() < position) {
+                        r.applier.awaitApplied(position, Math.max(1, left / 1_000_000L));
+                        break;
+                    }
+                }
+            }
+        }
     }
 
     final String key;
@@ -114,6 +144,10 @@ final class ShardlineRuntime implements AutoCloseable {
     /** Identity (auto-increment) column per table, looked up once from the primary's metadata. */
     private final Map<String, Optional<String>> identityColumns = new ConcurrentHashMap<>();
     private final Runnable onClose;
+    private final ReplicationListener listener = ReplicationListener.logging();
+    /** Synchronous commits that were not acknowledged within ackTimeout (degraded to async). */
+    final LongAdder ackTimeouts = new LongAdder();
+    private final ScheduledExecutorService maintenance;
     private volatile boolean closed;
 
     private ShardlineRuntime(String key, Topology topology, Runnable onClose) {
@@ -131,6 +165,23 @@ final class ShardlineRuntime implements AutoCloseable {
         for (Shard s : shards) if (s.name.equals(topology.defaultShard())) def = s;
         this.defaultShard = def;
         for (Shard s : shards) for (Node r : s.replicas) r.applier.start();
+        maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "shardline-maintenance");
+            t.setDaemon(true);
+            return t;
+        });
+        for (Shard s : shards) {
+            List<ReplicaApplier> appliers = new ArrayList<>();
+            for (Node r : s.replicas) appliers.add(r.applier);
+            s.maintenance = new LogMaintenance(s.name, s.primary.pool, s.log, appliers,
+                    topology.replication().logAlertEntries(), topology.reads().maxLag().toMillis(), listener);
+            maintenance.scheduleWithFixedDelay(s.maintenance::run, 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Told about replication events (state changes, BROKEN replicas, lag, sync timeouts). */
+    ReplicationListener listener() {
+        return listener;
     }
 
     /**
@@ -159,8 +210,6 @@ final class ShardlineRuntime implements AutoCloseable {
         for (Topology.TableRule r : t.tables().values()) {
             if (r.keyGeneratorType() != null) problems.add("tables." + r.table() + ".keyGenerator");
         }
-        if (t.replication().sync()) problems.add("replication.mode: sync");
-        if (!t.replication().applyInterval().isZero()) problems.add("replication.applyInterval: scheduled apply");
         if (!"round-robin".equals(t.reads().balancer())) problems.add("reads.balancer: " + t.reads().balancer());
         if (!problems.isEmpty()) {
             throw new java.sql.SQLFeatureNotSupportedException(t.source() + ": not supported by this version of Shardline yet: "
@@ -188,7 +237,7 @@ final class ShardlineRuntime implements AutoCloseable {
             Topology.DataSourceConfig ds = topology.dataSource(r.dataSource());
             Node n = new Node(ds.name(), pool(ds, false), r.weight());
             n.applier = new ReplicaApplier(ds.name(), primary.pool, n.pool, rc.schema(), rc.batchSize(),
-                    rc.initialBackoff(), rc.maxBackoff(), analyzer);
+                    rc.initialBackoff(), rc.maxBackoff(), analyzer, rc.applyInterval(), listener);
             replicas[i] = n;
         }
         return new Shard(sc.index(), sc.name(), primary, replicas, log, dialect);
@@ -299,6 +348,7 @@ final class ShardlineRuntime implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
+        if (maintenance != null) maintenance.shutdownNow();
         for (Shard s : shards) for (Node r : s.replicas) r.applier.close();
         closePools();
         if (onClose != null) onClose.run();

@@ -72,7 +72,7 @@ final class TopologyLoader {
     private static final List<String> TABLE_KEYS = List.of("shardKey", "strategy", "broadcast", "keyGenerator");
     private static final List<String> KEY_GENERATOR_KEYS = List.of("column", "type");
     private static final List<String> REPLICATION_KEYS = List.of("mode", "ackReplicas", "ackTimeout",
-            "applyInterval", "retry", "schema", "batchSize");
+            "applyInterval", "retry", "schema", "batchSize", "logAlertEntries");
     private static final List<String> RETRY_KEYS = List.of("initialBackoff", "maxBackoff");
     private static final List<String> READS_KEYS = List.of("balancer", "consistency", "maxLag", "fallbackToPrimary");
 
@@ -657,12 +657,16 @@ final class TopologyLoader {
         }
         Integer batchSize = m.containsKey("batchSize")
                 ? integer(m.get("batchSize").value(), "replication.batchSize", 1) : Integer.valueOf(d.batchSize());
+        Integer logAlertEntries = m.containsKey("logAlertEntries")
+                ? integer(m.get("logAlertEntries").value(), "replication.logAlertEntries", 1)
+                : Integer.valueOf((int) d.logAlertEntries());
         if (mode == null || ackReplicas == null || ackTimeout == null || applyInterval == null
-                || initialBackoff == null || maxBackoff == null || schema == null || batchSize == null) {
+                || initialBackoff == null || maxBackoff == null || schema == null || batchSize == null
+                || logAlertEntries == null) {
             return d;
         }
         return new Topology.ReplicationConfig(mode, ackReplicas, ackTimeout, applyInterval, initialBackoff,
-                maxBackoff, schema, batchSize);
+                maxBackoff, schema, batchSize, logAlertEntries);
     }
 
     private Topology.ReadConfig reads(Entry entry) {

@@ -84,7 +84,7 @@ class TopologyLoaderTest {
         assertThat(t.defaultShard()).isEqualTo("s0");
         assertThat(t.replication()).isEqualTo(new Topology.ReplicationConfig("async", "all",
                 Duration.ofSeconds(5), Duration.ZERO, Duration.ofMillis(100), Duration.ofSeconds(30),
-                "shardline", 500));
+                "shardline", 500, 1_000_000L));
         assertThat(t.reads()).isEqualTo(new Topology.ReadConfig("round-robin", "read-your-writes",
                 Duration.ofSeconds(5), true));
     }
@@ -133,7 +133,7 @@ class TopologyLoaderTest {
                 """);
         assertThat(t.replication()).isEqualTo(new Topology.ReplicationConfig("sync", "2",
                 Duration.ofMillis(1500), Duration.ofMinutes(2), Duration.ofMillis(250), Duration.ofHours(1),
-                "repl_meta", 50));
+                "repl_meta", 50, 1_000_000L));
         assertThat(t.replication().sync()).isTrue();
         assertThat(t.reads()).isEqualTo(new Topology.ReadConfig("least-lag", "eventual", Duration.ofDays(1), false));
     }

@@ -55,11 +55,15 @@ public final class ReplicaApplier implements AutoCloseable {
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final StatementAnalyzer analyzer;
+    private final long applyIntervalNanos;
+    private final ReplicationListener listener;
     private final Object progress = new Object();
 
     private volatile Thread thread;
     private volatile boolean running;
     private volatile boolean paused;
+    private volatile boolean applyNow;
+    private volatile long skipPosition;
     private volatile ReplicaState state = ReplicaState.CATCHING_UP;
     private volatile long appliedPosition = -1;
     private volatile long appliedAtMillis;
@@ -82,6 +86,23 @@ public final class ReplicaApplier implements AutoCloseable {
     public ReplicaApplier(String name, DataSource primary, DataSource replica, String configuredSchema,
                           int batchSize, Duration initialBackoff, Duration maxBackoff,
                           StatementAnalyzer analyzer) {
+        this(name, primary, replica, configuredSchema, batchSize, initialBackoff, maxBackoff, analyzer, Duration.ZERO,
+                ReplicationListener.logging());
+    }
+
+    /**
+     * Creates an applier; call {@link #start()} to run it.
+     *
+     * @param applyInterval {@code 0} applies continuously (woken on every commit in this process,
+     *     polling for commits of other processes); a positive interval applies in scheduled
+     *     batches, that long apart once caught up
+     * @param listener      told about state changes and BROKEN entries
+     */
+    public ReplicaApplier(String name, DataSource primary, DataSource replica, String configuredSchema,
+                          int batchSize, Duration initialBackoff, Duration maxBackoff,
+                          StatementAnalyzer analyzer, Duration applyInterval, ReplicationListener listener) {
+        this.applyIntervalNanos = applyInterval.toNanos();
+        this.listener = listener;
         this.name = name;
         this.primary = primary;
         this.replica = replica;
@@ -163,9 +184,26 @@ public final class ReplicaApplier implements AutoCloseable {
     public void resume() {
         if (state == ReplicaState.BROKEN) {
             LOG.info("Replica {}: resumed by operator at position {}", name, brokenPosition);
-            state = ReplicaState.CATCHING_UP;
+            setState(ReplicaState.CATCHING_UP, null);
         }
         wake();
+    }
+
+    /**
+     * Operator decision: skip the entry a BROKEN replica is halted at, without applying it, and go
+     * on with the next. The replica will then differ from the primary by that entry's effect; the
+     * decision is logged at WARN with the position. Prefer fixing the replica and {@link #resume()}.
+     *
+     * @return the skipped position
+     */
+    public long skipBrokenEntry() {
+        if (state != ReplicaState.BROKEN) throw new IllegalStateException("replica " + name + " is not BROKEN but " + state);
+        long p = brokenPosition;
+        skipPosition = p;
+        LOG.warn("Replica {}: operator decided to SKIP log entry {} (it failed with: {}); the replica will not contain"
+                + " its effect", name, p, lastError);
+        resume();
+        return p;
     }
 
     /**
@@ -194,34 +232,55 @@ public final class ReplicaApplier implements AutoCloseable {
             }
             try {
                 int applied = applyRound(batchSize);
-                if (failures > 0) LOG.info("Replica {}: reachable again, catching up from position {}", name, appliedPosition);
                 failures = 0;
-                if (applied == 0) {
-                    setState(ReplicaState.HEALTHY);
-                    LockSupport.parkNanos(IDLE_POLL_NANOS);
+                if (applied < batchSize) {
+                    setState(ReplicaState.HEALTHY, null);
+                    if (applyIntervalNanos > 0) {
+                        sleepScheduled();
+                    } else if (applied == 0) {
+                        LockSupport.parkNanos(IDLE_POLL_NANOS);
+                    }
                 } else {
-                    setState(applied >= batchSize ? ReplicaState.CATCHING_UP : ReplicaState.HEALTHY);
+                    setState(ReplicaState.CATCHING_UP, null);
                 }
             } catch (PoisonEntryException e) {
                 lastError = e.getMessage();
                 lastErrorAtMillis = System.currentTimeMillis();
                 brokenPosition = e.position;
-                setState(ReplicaState.BROKEN);
-                LOG.error("Replica {}: BROKEN at log position {}: {}. Nothing after it is applied until an operator resumes it.",
-                        name, e.position, e.getMessage());
+                setState(ReplicaState.BROKEN, e.getMessage());
+                listener.broken(name, e.position, e.getMessage());
             } catch (SQLException | RuntimeException e) {
                 failures++;
                 lastError = describe(e);
                 lastErrorAtMillis = System.currentTimeMillis();
-                setState(ReplicaState.DOWN);
+                setState(ReplicaState.DOWN, lastError);
                 long backoff = backoffMillis(failures);
-                if (failures == 1 || Long.bitCount(failures) == 1) {
-                    LOG.warn("Replica {}: apply failed ({}), retrying in {} ms (attempt {})", name, lastError, backoff, failures);
+                if (failures > 1 && Long.bitCount(failures) == 1) {
+                    LOG.warn("Replica {}: still failing ({}), retrying in {} ms (attempt {})", name, lastError, backoff, failures);
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoff));
             }
         }
-        setState(ReplicaState.STOPPED);
+        setState(ReplicaState.STOPPED, null);
+    }
+
+    /** Waits one apply interval; only {@link #close()} or an operator action cuts it short. */
+    private void sleepScheduled() {
+        long until = System.nanoTime() + applyIntervalNanos;
+        long left;
+        while (running && !paused && (left = until - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(this, left);
+            if (applyNow) {
+                applyNow = false;
+                return;
+            }
+        }
+    }
+
+    /** Applies now even in scheduled mode (tests, operators). */
+    public void applyNow() {
+        applyNow = true;
+        wake();
     }
 
     private long backoffMillis(int failures) {
@@ -231,12 +290,15 @@ public final class ReplicaApplier implements AutoCloseable {
         return Math.min(max, base << shift);
     }
 
-    private void setState(ReplicaState s) {
-        if (state != s) {
-            if (s != ReplicaState.CATCHING_UP || state != ReplicaState.HEALTHY) {
-                LOG.debug("Replica {}: {} -> {}", name, state, s);
-            }
+    private void setState(ReplicaState s, String error) {
+        ReplicaState from = state;
+        if (from != s) {
             state = s;
+            try {
+                listener.stateChanged(name, from, s, error);
+            } catch (RuntimeException e) {
+                LOG.warn("ReplicationListener failed on a state change of {}: {}", name, e.toString());
+            }
         }
     }
 
@@ -316,6 +378,14 @@ public final class ReplicaApplier implements AutoCloseable {
                     throw new PoisonEntryException(done + 1, "log entry " + (done + 1)
                             + " is missing on the primary (next is " + e.position()
                             + "); it was pruned or deleted: this replica needs a resync", null);
+                }
+                if (e.position() == skipPosition) {
+                    LOG.warn("Replica {}: skipping log entry {} by operator decision", name, e.position());
+                    skipPosition = 0;
+                    done = e.position();
+                    doneAt = e.committedAtMillis();
+                    count++;
+                    continue;
                 }
                 List<LoggedStatement> statements;
                 try {
@@ -403,7 +473,11 @@ public final class ReplicaApplier implements AutoCloseable {
             return sql;
         }
         StatementInfo info = analyzer.analyze(sql);
-        if (!info.schemaQualifiers().contains(primaryCatalog.toLowerCase(Locale.ROOT))) return sql;
+        // DDL is classified by keyword, without collecting qualifiers (Flyway's CREATE TABLE `db`.`flyway_schema_history`):
+        // replaceQualifier is lexical and leaves the text alone when nothing names the primary's database
+        if (info.kind() != StatementInfo.Kind.DDL && !info.schemaQualifiers().contains(primaryCatalog.toLowerCase(Locale.ROOT))) {
+            return sql;
+        }
         return info.withSchemaReplaced(primaryCatalog, replicaCatalog);
     }
 

@@ -185,6 +185,35 @@ public final class ReplicationLog {
         }
     }
 
+    /** The smallest position still in the log, or head + 1 when it is empty. */
+    public long oldestPosition(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT MIN(position) FROM " + logTable)) {
+            rs.next();
+            long min = rs.getLong(1);
+            return rs.wasNull() ? head(c) + 1 : min;
+        }
+    }
+
+    /** Deletes the entries with {@code after < position <= upTo} (the caller bounds the range). */
+    public int prune(Connection c, long after, long upTo) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + logTable + " WHERE position > ? AND position <= ?")) {
+            ps.setLong(1, after);
+            ps.setLong(2, upTo);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** When the entry at {@code position} was committed (epoch ms); now if it is not in the log. */
+    public long committedAt(Connection c, long position) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT committed_at FROM " + logTable + " WHERE position = ?")) {
+            ps.setLong(1, position);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : System.currentTimeMillis();
+            }
+        }
+    }
+
     /** Up to {@code limit} committed entries after {@code after}, in position order. */
     public List<Entry> readAfter(Connection c, long after, int limit) throws SQLException {
         List<Entry> out = new ArrayList<>();

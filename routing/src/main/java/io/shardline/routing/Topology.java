@@ -57,11 +57,19 @@ public final class Topology {
     /** Replication settings ({@code replication:} in YAML). */
     public record ReplicationConfig(String mode, String ackReplicas, Duration ackTimeout,
                                     Duration applyInterval, Duration initialBackoff,
-                                    Duration maxBackoff, String schema, int batchSize) {
+                                    Duration maxBackoff, String schema, int batchSize,
+                                    long logAlertEntries) {
         /** The defaults used when the YAML has no {@code replication:} section. */
         public static ReplicationConfig defaults() {
             return new ReplicationConfig("async", "all", Duration.ofSeconds(5), Duration.ZERO,
-                    Duration.ofMillis(100), Duration.ofSeconds(30), "shardline", 500);
+                    Duration.ofMillis(100), Duration.ofSeconds(30), "shardline", 500, 1_000_000L);
+        }
+
+        /**
+         * How many replicas must acknowledge a synchronous commit, given how many the shard has.
+         */
+        public int requiredAcks(int replicas) {
+            return "all".equals(ackReplicas) ? replicas : Math.min(replicas, Integer.parseInt(ackReplicas));
         }
 
         /** True when commits wait for replicas to acknowledge. */

@@ -1,0 +1,134 @@
+package io.shardline.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Poison entries, synchronous acknowledgement and scheduled apply on H2. */
+class ReplicationFaultTest {
+
+    @TempDir
+    Path dir;
+    TestTopologies.H2 topo;
+    ShardlineDataSource ds;
+
+    void start(String extraYaml) throws Exception {
+        topo = new TestTopologies.H2(dir, 2, extraYaml);
+        ds = ShardlineDataSource.forUrl(topo.url);
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE acct (id INT PRIMARY KEY, owner VARCHAR(20), balance INT)");
+        }
+        assertThat(ds.awaitReplication(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @AfterEach
+    void stop() {
+        if (ds != null) ds.close();
+    }
+
+    @Test
+    void aConstraintViolationHaltsOneReplicaUntilTheOperatorFixesAndResumesIt() throws Exception {
+        start("replication: { retry: { initialBackoff: 20ms, maxBackoff: 200ms } }\n");
+        // a row written behind Shardline's back on replica-0 only: the replicated insert will collide
+        try (Connection r = topo.replica(0); Statement st = r.createStatement()) {
+            st.execute("INSERT INTO acct VALUES (7, 'intruder', 0)");
+        }
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO acct VALUES (1, 'a', 10)");
+            st.executeUpdate("INSERT INTO acct VALUES (7, 'b', 20)"); // poison for replica-0
+            st.executeUpdate("UPDATE acct SET balance = balance + 1 WHERE id = 1");
+        }
+        NodeStatus broken = awaitState("replica-0", "BROKEN");
+        assertThat(broken.lastError()).contains("log entry").contains(Long.toString(broken.position() + 1)).containsIgnoringCase("primary key");
+        // the other replica went on; writes went on
+        assertThat(ReplicaOutageTest.status(ds, "replica-1").lagEntries()).isZero();
+        try (Connection p = topo.primary(); Connection r1 = topo.replica(1)) {
+            assertThat(TestTopologies.dump(r1, "acct", "id")).isEqualTo(TestTopologies.dump(p, "acct", "id"));
+        }
+        // nothing after the poison entry reached replica-0: the first insert did, the update did not
+        try (Connection r0 = topo.replica(0)) {
+            assertThat(TestTopologies.dump(r0, "acct", "id")).extracting(row -> row.get(2)).containsExactly("10", "0");
+        }
+        // the operator removes the intruder and resumes: replica-0 converges
+        try (Connection r = topo.replica(0); Statement st = r.createStatement()) {
+            st.execute("DELETE FROM acct WHERE id = 7");
+        }
+        ds.resumeReplica("replica-0");
+        assertThat(ds.awaitReplication(Duration.ofSeconds(10))).isTrue();
+        try (Connection p = topo.primary(); Connection r0 = topo.replica(0)) {
+            assertThat(TestTopologies.dump(r0, "acct", "id")).isEqualTo(TestTopologies.dump(p, "acct", "id"));
+        }
+        assertThat(awaitState("replica-0", "HEALTHY").lastError()).isNotNull();
+    }
+
+    @Test
+    void syncCommitsReturnOnlyWhenEveryReplicaHasTheRow() throws Exception {
+        start("replication: { mode: sync, ackReplicas: all, ackTimeout: 5s }\n");
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO acct VALUES (?, 'x', ?)");
+             Connection r0 = topo.replica(0); Connection r1 = topo.replica(1)) {
+            for (int i = 0; i < 200; i++) {
+                ps.setInt(1, i);
+                ps.setInt(2, i);
+                ps.executeUpdate();
+                // read the physical replicas right after the commit returned
+                assertThat(TestTopologies.count(r0, "acct")).isEqualTo(i + 1);
+                assertThat(TestTopologies.count(r1, "acct")).isEqualTo(i + 1);
+            }
+        }
+        assertThat(ds.ackTimeouts()).isZero();
+    }
+
+    @Test
+    void aSyncCommitThatTimesOutDegradesToAsyncAndIsCounted() throws Exception {
+        start("replication: { mode: sync, ackReplicas: all, ackTimeout: 300ms }\n");
+        ds.pauseReplica("replica-1");
+        long t0 = System.nanoTime();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO acct VALUES (1, 'late', 1)");
+        }
+        long took = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(took).isBetween(250L, 3000L);
+        assertThat(ds.ackTimeouts()).isEqualTo(1);
+        ds.unpauseReplica("replica-1");
+        assertThat(ds.awaitReplication(Duration.ofSeconds(10))).isTrue();
+        try (Connection r1 = topo.replica(1)) {
+            assertThat(TestTopologies.count(r1, "acct")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void scheduledApplyWaitsForTheIntervalThenAppliesInOneBatch() throws Exception {
+        start("replication: { applyInterval: 2s }\n");
+        // let the appliers settle into their schedule after the CREATE TABLE
+        Thread.sleep(300);
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO acct VALUES (?, 'x', 0)")) {
+            for (int i = 0; i < 20; i++) {
+                ps.setInt(1, i);
+                ps.executeUpdate();
+            }
+        }
+        try (Connection r0 = topo.replica(0)) {
+            assertThat(TestTopologies.count(r0, "acct")).isLessThan(20);
+            assertThat(ds.awaitReplication(Duration.ofSeconds(5))).isTrue();
+            assertThat(TestTopologies.count(r0, "acct")).isEqualTo(20);
+        }
+    }
+
+    private NodeStatus awaitState(String node, String state) throws InterruptedException {
+        NodeStatus s = null;
+        for (int i = 0; i < 100; i++) {
+            s = ReplicaOutageTest.status(ds, node);
+            if (s.state().equals(state)) return s;
+            Thread.sleep(50);
+        }
+        assertThat(s.state()).isEqualTo(state);
+        return s;
+    }
+}
