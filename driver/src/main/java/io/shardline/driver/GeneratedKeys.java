@@ -58,7 +58,18 @@ final class GeneratedKeys {
         List<String> cols = info.insertColumns();
         if (cols.isEmpty()) return null; // every column, the identity included, is given explicitly
         String identity = conn.runtime.identityColumn(primary, info.insertTable());
-        if (identity == null || cols.contains(identity.toLowerCase(Locale.ROOT))) return null;
+        if (identity == null) return null;
+        if (cols.contains(identity.toLowerCase(Locale.ROOT))) {
+            // listed with explicit values: nothing to capture. Listed with DEFAULT / NULL (Hibernate on
+            // H2 writes "values (?, ?, default)"): the primary generates the keys, capture them.
+            int defaulted = info.insertDefaultedRows(identity);
+            if (defaulted == 0) return null;
+            if (defaulted != info.insertRows()) {
+                throw new SQLFeatureNotSupportedException("this INSERT into " + info.insertTable() + " gives its generated"
+                        + " key column " + identity + " DEFAULT/NULL in some rows and a value in others; the generated keys"
+                        + " cannot be matched to its rows: " + ShardlineConnection.abbreviate(info.sql()), "0A000");
+            }
+        }
         if (!info.insertIsPlain() || info.insertRows() < 1) {
             throw new SQLFeatureNotSupportedException("this INSERT into " + info.insertTable()
                     + " leaves its generated key column " + identity + " to the database, but its rows cannot be matched to"

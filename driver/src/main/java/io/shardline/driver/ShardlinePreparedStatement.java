@@ -142,8 +142,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
                 return connection.executeDdl(sql, null);
             }
             case SESSION -> {
-                if (count > 0) throw new SQLFeatureNotSupportedException("SET with parameters is not supported", "0A000");
-                return connection.executeSession(sql);
+                return connection.executeSession(count > 0 ? sessionSqlWithLiterals() : sql);
             }
             case TRANSACTION -> {
                 connection.executeTransactionStatement(info);
@@ -153,6 +152,57 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
                 return write();
             }
         }
+    }
+
+    /**
+     * The SET statement with its bound parameters written in as literals, so that it can be run on
+     * every physical connection and replayed on those opened later (Flyway restores session
+     * variables with {@code SET @@foreign_key_checks=?, @@sql_safe_updates=?}). Only NULL, booleans,
+     * numbers and plain strings (no quotes or backslashes) are inlined; anything else is refused.
+     */
+    private String sessionSqlWithLiterals() throws SQLException {
+        StringBuilder out = new StringBuilder(sql.length() + 8 * count);
+        int next = 0;
+        int n = sql.length();
+        for (int i = 0; i < n; i++) {
+            char ch = sql.charAt(i);
+            int end = -1;
+            if (ch == '\'' || ch == '"' || ch == '`') {
+                end = sql.indexOf(ch, i + 1);
+            } else if (ch == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                end = sql.indexOf('\n', i);
+            } else if (ch == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                end = sql.indexOf("*/", i + 2);
+                if (end >= 0) end++;
+            } else if (ch == '?') {
+                if (next >= count) break;
+                out.append(sessionLiteral(values[next++]));
+                continue;
+            } else {
+                out.append(ch);
+                continue;
+            }
+            if (end < 0) end = n - 1;
+            out.append(sql, i, end + 1);
+            i = end;
+        }
+        if (next != count) {
+            throw new SQLException(count + " parameters bound but " + next + " used: " + ShardlineConnection.abbreviate(sql), "07001");
+        }
+        return out.toString();
+    }
+
+    private static String sessionLiteral(Object v) throws SQLException {
+        if (v == null) return "NULL";
+        if (v instanceof Boolean b) return b ? "TRUE" : "FALSE";
+        if (v instanceof BigDecimal d) return d.toPlainString();
+        if (v instanceof Byte || v instanceof Short || v instanceof Integer || v instanceof Long
+                || v instanceof java.math.BigInteger) {
+            return v.toString();
+        }
+        if (v instanceof String s && s.matches("[\\w .,:;+*/=@#%-]*")) return "'" + s + "'";
+        throw new SQLFeatureNotSupportedException("SET with a parameter of type " + v.getClass().getName()
+                + " (or a string with quotes or backslashes) is not supported", "0A000");
     }
 
     /** A hook run before a write executes (callable statements refuse OUT parameters). */
@@ -233,14 +283,6 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
             batchValues.clear();
             batchTypes.clear();
         }
-    }
-
-    @Override
-    public int[] executeBatch() throws SQLException {
-        long[] l = executeLargeBatch();
-        int[] r = new int[l.length];
-        for (int i = 0; i < l.length; i++) r[i] = (int) l[i];
-        return r;
     }
 
     @Override

@@ -48,7 +48,7 @@ class ReplicationFaultTest {
         NodeStatus broken = awaitState("replica-0", "BROKEN");
         assertThat(broken.lastError()).contains("log entry").contains(Long.toString(broken.position() + 1)).containsIgnoringCase("primary key");
         // the other replica went on; writes went on
-        assertThat(ReplicaOutageTest.status(ds, "replica-1").lagEntries()).isZero();
+        assertThat(ReplicaOutageTest.awaitCaughtUp(ds, "replica-1").lagEntries()).isZero();
         try (Connection p = topo.primary(); Connection r1 = topo.replica(1)) {
             assertThat(TestTopologies.dump(r1, "acct", "id")).isEqualTo(TestTopologies.dump(p, "acct", "id"));
         }

@@ -226,7 +226,7 @@ public final class StatementAnalyzer {
             } else if (st instanceof Upsert ups) {
                 analyzeUpsert(ups, lx, b);
             } else if (st instanceof Execute) {
-                b.kind = Kind.WRITE;
+                b.kind = isSessionFunctionCall(lx) ? Kind.PRIMARY_READ : Kind.WRITE;
             } else {
                 classifyByKeyword(lx, b);
                 if (b.kind == Kind.WRITE) lexicalWrite(lx, b);
@@ -243,6 +243,20 @@ public final class StatementAnalyzer {
         }
         if (b.kind == Kind.WRITE) b.nondeterministicFunctions = nondeterministic(lx);
         return b.build();
+    }
+
+    /** Side-effect-free session functions that tools query with {@code CALL f()} (Flyway on H2: {@code CALL SCHEMA()}). */
+    private static final Set<String> CALLABLE_SESSION_FUNCTIONS = Set.of("SCHEMA", "DATABASE", "USER",
+            "CURRENT_USER", "SESSION_USER", "CURRENT_SCHEMA", "CURRENT_CATALOG", "H2VERSION");
+
+    /** Exactly {@code CALL f()} (optionally {@code ;}-terminated) with {@code f} a session function: a read. */
+    private static boolean isSessionFunctionCall(SqlLexer lx) {
+        List<Token> ts = lx.tokens;
+        int n = ts.size();
+        if (n > 0 && ts.get(n - 1).isSymbol(';')) n--;
+        return n == 4 && ts.get(0).isWord("CALL") && ts.get(1).type() == Type.WORD
+                && CALLABLE_SESSION_FUNCTIONS.contains(ts.get(1).upper())
+                && ts.get(2).isSymbol('(') && ts.get(3).isSymbol(')');
     }
 
     /** Keyword-based classification of text JSqlParser could not parse. */
@@ -426,6 +440,14 @@ public final class StatementAnalyzer {
         boolean isValues = source instanceof Values;
         List<ExpressionList<Expression>> rows = isValues ? valueRows(((Values) source).getExpressions()) : null;
         b.insertRows = rows != null ? rows.size() : -1;
+        if (rows != null) {
+            // columns listed but given DEFAULT / NULL: the database generates their value (identity keys)
+            for (int c = 0; c < b.insertColumns.size(); c++) {
+                int n = 0;
+                for (ExpressionList<Expression> row : rows) if (c < row.size() && isDefaultOrNull(row.get(c))) n++;
+                if (n > 0) b.insertDefaultedRows.put(b.insertColumns.get(c), n);
+            }
+        }
         boolean noWith = ins.getWithItemsList() == null || ins.getWithItemsList().isEmpty();
         if ((source != null && !isValues) || hasSelectWord || !noWith) {
             b.nonReplayableReason = "INSERT ... SELECT";
@@ -438,6 +460,12 @@ public final class StatementAnalyzer {
                 && !notEmpty(ins.getSetUpdateSets()) && !ins.isOverwrite() && !ins.isOnlyDefaultValues()
                 && !lx.containsWord("RETURNING") && !lx.containsWord("CONFLICT") && !lx.containsWord("IGNORE")
                 && !lx.containsWord("DUPLICATE");
+    }
+
+    /** A VALUES item that leaves the column's value to the database: {@code DEFAULT} or {@code NULL}. */
+    static boolean isDefaultOrNull(Expression e) {
+        return e instanceof net.sf.jsqlparser.expression.NullValue
+                || (e instanceof Column c && (c.getTable() == null || c.getTable().getName() == null) && "DEFAULT".equalsIgnoreCase(c.getColumnName()));
     }
 
     /**

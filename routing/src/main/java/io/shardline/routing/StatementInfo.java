@@ -124,6 +124,7 @@ public final class StatementInfo {
     private final List<String> insertColumns;
     private final int insertRows;
     private final boolean insertIsPlain;
+    private final java.util.Map<String, Integer> insertDefaultedRows;
     private final boolean backslashEscapes;
 
     private final ConcurrentHashMap<String, KeyInsertion> keyInsertions = new ConcurrentHashMap<>(2);
@@ -146,6 +147,7 @@ public final class StatementInfo {
         this.insertColumns = List.copyOf(b.insertColumns);
         this.insertRows = b.insertRows;
         this.insertIsPlain = b.insertIsPlain;
+        this.insertDefaultedRows = java.util.Map.copyOf(b.insertDefaultedRows);
         this.backslashEscapes = b.backslashEscapes;
     }
 
@@ -167,6 +169,7 @@ public final class StatementInfo {
         List<String> insertColumns = new ArrayList<>();
         int insertRows = -1;
         boolean insertIsPlain;
+        java.util.Map<String, Integer> insertDefaultedRows = new java.util.HashMap<>();
         boolean backslashEscapes;
 
         StatementInfo build() {
@@ -262,10 +265,21 @@ public final class StatementInfo {
     }
 
     /**
+     * @param column a column of the INSERT's column list (unquoted, any case)
+     * @return how many VALUES rows give that column {@code DEFAULT} or {@code NULL}, leaving its
+     *         value to the database (e.g. Hibernate's {@code values (?, default)} for identity
+     *         keys on H2); 0 when the column is not listed or always given a value
+     */
+    public int insertDefaultedRows(String column) {
+        return insertDefaultedRows.getOrDefault(StatementAnalyzer.unquote(column).toLowerCase(Locale.ROOT), 0);
+    }
+
+    /**
      * Rewrites a plain INSERT so that {@code column} is written explicitly: the column is added as
      * the first column and a {@code ?} as the first value of every row. The result is computed once
      * per column name and cached. The column name is emitted exactly as given (quote it yourself
-     * if it needs quoting).
+     * if it needs quoting). If the INSERT already lists {@code column} with {@code DEFAULT} or
+     * {@code NULL} in every row, those values are replaced by {@code ?} in place instead.
      *
      * @param column the key column to add
      * @return the rewritten statement and the positions of the added parameters
@@ -285,7 +299,8 @@ public final class StatementInfo {
         if (insertColumns.isEmpty()) {
             throw new IllegalStateException("INSERT without a column list cannot be given a key column: " + sql);
         }
-        if (insertColumns.contains(StatementAnalyzer.unquote(column).toLowerCase(Locale.ROOT))) {
+        int listed = insertColumns.indexOf(StatementAnalyzer.unquote(column).toLowerCase(Locale.ROOT));
+        if (listed >= 0 && insertDefaultedRows(column) != insertRows) {
             throw new IllegalStateException("INSERT already lists column " + column + ": " + sql);
         }
         Statement st;
@@ -295,7 +310,7 @@ public final class StatementInfo {
             throw new IllegalStateException("cannot re-parse INSERT: " + sql, e);
         }
         Insert ins = (Insert) st;
-        ins.getColumns().add(0, new Column(column));
+        if (listed < 0) ins.getColumns().add(0, new Column(column));
         Values values = ins.getValues();
         ExpressionList<?> rows = values.getExpressions();
         List<ExpressionList<Expression>> rowLists = StatementAnalyzer.valueRows(rows);
@@ -307,8 +322,16 @@ public final class StatementInfo {
         for (int r = 0; r < rowLists.size(); r++) {
             ExpressionList<Expression> row = rowLists.get(r);
             int existing = SqlLexer.lex(row.toString(), backslashEscapes).parameterCount();
-            positions[r] = next;
-            row.add(0, new JdbcParameter());
+            if (listed >= 0) {
+                // DEFAULT / NULL in the listed column's place becomes the key parameter
+                int before = 0;
+                for (int c = 0; c < listed; c++) before += SqlLexer.lex(row.get(c).toString(), backslashEscapes).parameterCount();
+                positions[r] = next + before;
+                row.set(listed, new JdbcParameter());
+            } else {
+                positions[r] = next;
+                row.add(0, new JdbcParameter());
+            }
             next += 1 + existing;
         }
         return new KeyInsertion(ins.toString(), positions);

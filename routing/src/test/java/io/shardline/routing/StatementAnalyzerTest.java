@@ -195,6 +195,25 @@ class StatementAnalyzerTest {
     }
 
     @Test
+    void keyInsertionReplacesDefaultOrNullInPlace() {
+        // Hibernate's identity insert on H2
+        StatementInfo h = a("insert into product (createdAt,name,price,id) values (?,?,?,default)");
+        assertThat(h.insertDefaultedRows("ID")).isEqualTo(1);
+        assertThat(h.insertDefaultedRows("name")).isZero();
+        KeyInsertion k = h.keyInsertion("ID");
+        assertThat(k.sql()).isEqualTo("INSERT INTO product (createdAt, name, price, id) VALUES (?, ?, ?, ?)");
+        assertThat(k.keyParameterPositions()).containsExactly(4);
+        StatementInfo m = a("INSERT INTO t (a, id, b) VALUES (?, NULL, ?), ('?', DEFAULT, ?)");
+        assertThat(m.insertDefaultedRows("id")).isEqualTo(2);
+        assertThat(m.keyInsertion("id").sql()).isEqualTo("INSERT INTO t (a, id, b) VALUES (?, ?, ?), ('?', ?, ?)");
+        assertThat(m.keyInsertion("id").keyParameterPositions()).containsExactly(2, 4);
+        StatementInfo mixed = a("INSERT INTO t (id, a) VALUES (DEFAULT, 1), (7, 2)");
+        assertThat(mixed.insertDefaultedRows("id")).isEqualTo(1);
+        assertThatThrownBy(() -> mixed.keyInsertion("id")).isInstanceOf(IllegalStateException.class);
+        assertThat(a("INSERT INTO t (id, a) VALUES (\"default\", 1)").insertDefaultedRows("id")).isZero();
+    }
+
+    @Test
     void nonReplayableReasons() {
         assertThat(a("insert into t (a) select b from u").nonReplayableReason()).isEqualTo("INSERT ... SELECT");
         assertThat(a("insert into t (a) values ((select max(b) from u))").nonReplayableReason()).isEqualTo("INSERT ... SELECT");
