@@ -15,7 +15,9 @@ package io.shardline.driver;
  * @param reads       statements this runtime routed to the node as reads
  * @param writes      statements this runtime routed to the node as writes
  * @param lastError   the last apply error of a replica, or null
+ * @param logEntries  for a primary: entries in its replication log not yet pruned (as of the last
+ *                    maintenance round, once a second); 0 for a replica
  */
 public record NodeStatus(String shard, String node, String role, String state, long position,
-                         long lagEntries, long reads, long writes, String lastError) {
+                         long lagEntries, long reads, long writes, String lastError, long logEntries) {
 }

@@ -1,6 +1,7 @@
 package io.shardline.driver;
 
 import io.shardline.replication.ReplicaApplier;
+import io.shardline.replication.ReplicationListener;
 import io.shardline.routing.Topology;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -94,15 +95,17 @@ public final class ShardlineDataSource implements DataSource, AutoCloseable {
     public List<NodeStatus> status() {
         List<NodeStatus> out = new ArrayList<>();
         for (ShardlineRuntime.Shard s : runtime.shards) {
-            long head = s.lastCommitted.get();
+            // the head seen by maintenance includes commits of other application instances
+            long head = Math.max(s.lastCommitted.get(), s.maintenance == null ? 0 : s.maintenance.head());
             ShardlineRuntime.Node p = s.primary;
+            long logEntries = s.maintenance == null ? 0 : s.maintenance.entries();
             out.add(new NodeStatus(s.name, p.name, "primary", runtime.isClosed() ? "STOPPED" : "HEALTHY", head, 0,
-                    p.reads.sum(), p.writes.sum(), null));
+                    p.reads.sum(), p.writes.sum(), null, logEntries));
             for (ShardlineRuntime.Node r : s.replicas) {
                 ReplicaApplier a = r.applier;
                 long applied = Math.max(0, a.appliedPosition());
                 out.add(new NodeStatus(s.name, r.name, "replica", a.state().name(), applied, Math.max(0, head - applied),
-                        r.reads.sum(), r.writes.sum(), a.lastError()));
+                        r.reads.sum(), r.writes.sum(), a.lastError(), 0));
             }
         }
         return out;
@@ -152,6 +155,20 @@ public final class ShardlineDataSource implements DataSource, AutoCloseable {
      */
     public long skipBrokenEntry(String name) {
         return applier(name).skipBrokenEntry();
+    }
+
+    /**
+     * Registers a listener for replication events (state changes, BROKEN replicas, lag over
+     * {@code reads.maxLag}, sync timeouts, log over {@code replication.logAlertEntries}). Events
+     * are also logged through SLF4J.
+     */
+    public void addListener(ReplicationListener listener) {
+        runtime.listener().add(listener);
+    }
+
+    /** Unregisters a listener added with {@link #addListener}. */
+    public void removeListener(ReplicationListener listener) {
+        runtime.listener().remove(listener);
     }
 
     /** Synchronous commits that were not acknowledged within {@code ackTimeout} and degraded to async. */

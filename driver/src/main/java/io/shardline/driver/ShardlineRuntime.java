@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.shardline.replication.Dialect;
 import io.shardline.replication.LogMaintenance;
-import io.shardline.replication.ReplicationListener;
 import io.shardline.replication.ReplicaApplier;
 import io.shardline.replication.ReplicaState;
 import io.shardline.replication.ReplicationLog;
@@ -144,7 +143,7 @@ final class ShardlineRuntime implements AutoCloseable {
     /** Identity (auto-increment) column per table, looked up once from the primary's metadata. */
     private final Map<String, Optional<String>> identityColumns = new ConcurrentHashMap<>();
     private final Runnable onClose;
-    private final ReplicationListener listener = ReplicationListener.logging();
+    private final ListenerChain listener = new ListenerChain();
     /** Synchronous commits that were not acknowledged within ackTimeout (degraded to async). */
     final LongAdder ackTimeouts = new LongAdder();
     private final ScheduledExecutorService maintenance;
@@ -180,7 +179,7 @@ final class ShardlineRuntime implements AutoCloseable {
     }
 
     /** Told about replication events (state changes, BROKEN replicas, lag, sync timeouts). */
-    ReplicationListener listener() {
+    ListenerChain listener() {
         return listener;
     }
 

@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import io.shardline.replication.ReplicationListener;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +39,13 @@ class ReplicationFaultTest {
     @Test
     void aConstraintViolationHaltsOneReplicaUntilTheOperatorFixesAndResumesIt() throws Exception {
         start("replication: { retry: { initialBackoff: 20ms, maxBackoff: 200ms } }\n");
+        List<String> events = new CopyOnWriteArrayList<>();
+        ds.addListener(new ReplicationListener() {
+            @Override
+            public void broken(String replica, long position, String error) {
+                events.add("broken " + replica + " at " + position);
+            }
+        });
         // a row written behind Shardline's back on replica-0 only: the replicated insert will collide
         try (Connection r = topo.replica(0); Statement st = r.createStatement()) {
             st.execute("INSERT INTO acct VALUES (7, 'intruder', 0)");
@@ -47,6 +57,7 @@ class ReplicationFaultTest {
         }
         NodeStatus broken = awaitState("replica-0", "BROKEN");
         assertThat(broken.lastError()).contains("log entry").contains(Long.toString(broken.position() + 1)).containsIgnoringCase("primary key");
+        assertThat(events).containsExactly("broken replica-0 at " + (broken.position() + 1));
         // the other replica went on; writes went on
         assertThat(ReplicaOutageTest.awaitCaughtUp(ds, "replica-1").lagEntries()).isZero();
         try (Connection p = topo.primary(); Connection r1 = topo.replica(1)) {
@@ -66,6 +77,69 @@ class ReplicationFaultTest {
             assertThat(TestTopologies.dump(r0, "acct", "id")).isEqualTo(TestTopologies.dump(p, "acct", "id"));
         }
         assertThat(awaitState("replica-0", "HEALTHY").lastError()).isNotNull();
+    }
+
+    @Test
+    void anOperatorMaySkipAPoisonEntryExplicitly() throws Exception {
+        start("replication: { retry: { initialBackoff: 20ms, maxBackoff: 200ms } }\n");
+        try (Connection r = topo.replica(0); Statement st = r.createStatement()) {
+            st.execute("INSERT INTO acct VALUES (7, 'intruder', 0)");
+        }
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO acct VALUES (7, 'b', 20)");
+            st.executeUpdate("INSERT INTO acct VALUES (8, 'c', 30)");
+        }
+        NodeStatus broken = awaitState("replica-0", "BROKEN");
+        assertThat(ds.skipBrokenEntry("replica-0")).isEqualTo(broken.position() + 1);
+        assertThat(ds.awaitReplication(Duration.ofSeconds(10))).isTrue();
+        try (Connection r0 = topo.replica(0)) {
+            // the skipped insert's row is not there (the intruder stays), the next entry was applied
+            assertThat(TestTopologies.dump(r0, "acct", "id")).containsExactly(List.of("7", "intruder", "0"), List.of("8", "c", "30"));
+        }
+    }
+
+    @Test
+    void appliedEntriesArePrunedAndAStalledReplicaRaisesTheLogSizeAlert() throws Exception {
+        start("replication: { logAlertEntries: 50 }\n");
+        List<String> alerts = new CopyOnWriteArrayList<>();
+        ds.addListener(new ReplicationListener() {
+            @Override
+            public void logTooLarge(String shard, long entries, long limit) {
+                alerts.add(shard + ":" + limit);
+            }
+        });
+        ds.pauseReplica("replica-1");
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO acct VALUES (?, 'x', 0)")) {
+            for (int i = 0; i < 100; i++) {
+                ps.setInt(1, i);
+                ps.executeUpdate();
+            }
+        }
+        for (int i = 0; i < 60 && alerts.isEmpty(); i++) Thread.sleep(100);
+        assertThat(alerts).containsExactly("s0:50");
+        NodeStatus primary = ReplicaOutageTest.status(ds, "primary");
+        assertThat(primary.logEntries()).isGreaterThan(50);
+        // nothing replica-1 still needs was pruned
+        try (Connection p = topo.primary()) {
+            assertThat(logRows(p)).isGreaterThanOrEqualTo(100);
+        }
+        ds.unpauseReplica("replica-1");
+        assertThat(ds.awaitReplication(Duration.ofSeconds(10))).isTrue();
+        try (Connection p = topo.primary()) {
+            long rows = logRows(p);
+            for (int i = 0; i < 50 && rows > 0; i++) {
+                Thread.sleep(100);
+                rows = logRows(p);
+            }
+            assertThat(rows).isZero();
+        }
+        try (Connection p = topo.primary(); Connection r1 = topo.replica(1)) {
+            assertThat(TestTopologies.dump(r1, "acct", "id")).isEqualTo(TestTopologies.dump(p, "acct", "id"));
+        }
+    }
+
+    private static long logRows(Connection primary) throws Exception {
+        return TestTopologies.count(primary, "shardline.log");
     }
 
     @Test
