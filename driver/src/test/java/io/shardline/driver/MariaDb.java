@@ -36,6 +36,15 @@ final class MariaDb implements AutoCloseable {
     }
 
     MariaDb(Path dir, int replicas, String extraYaml) throws IOException, SQLException {
+        this(dir, replicas, extraYaml, java.util.Map.of());
+    }
+
+    /**
+     * @param replicaPorts replica index to the TCP port Shardline reaches it on (e.g. a
+     *     {@link TcpProxy} in front of the server, to take one replica down); others use 3306
+     */
+    MariaDb(Path dir, int replicas, String extraYaml, java.util.Map<Integer, Integer> replicaPorts)
+            throws IOException, SQLException {
         assumeEnabled();
         for (int i = 0; i < replicas; i++) replicaDbs.add(prefix + "_r" + i);
         try (Connection c = server(); Statement st = c.createStatement()) {
@@ -49,8 +58,10 @@ final class MariaDb implements AutoCloseable {
         y.append("  primary: { url: \"").append(jdbcUrl(primaryDb)).append("\", username: root, password: \"\" }\n");
         StringBuilder names = new StringBuilder();
         for (int i = 0; i < replicas; i++) {
-            y.append("  replica-").append(i).append(": { url: \"").append(jdbcUrl(replicaDbs.get(i)))
-                    .append("\", username: root, password: \"\" }\n");
+            String u = jdbcUrl(replicaDbs.get(i));
+            if (replicaPorts.containsKey(i)) u = u.replace(":3306/", ":" + replicaPorts.get(i) + "/");
+            y.append("  replica-").append(i).append(": { url: \"").append(u)
+                    .append("\", username: root, password: \"\", pool: { connectionTimeout: 500 } }\n");
             names.append(i == 0 ? "" : ", ").append("replica-").append(i);
         }
         y.append("shards:\n  s0:\n    primary: primary\n    replicas: [").append(names).append("]\n");
