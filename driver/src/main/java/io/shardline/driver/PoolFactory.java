@@ -146,6 +146,7 @@ final class PoolFactory {
         if (ds.username() != null) config.setUsername(ds.username());
         if (ds.password() != null) config.setPassword(ds.password());
         config.setPoolName("shardline-" + name);
+        config.setExceptionOverride(new BrokenConnectionEviction());
         return config;
     }
 

@@ -1,7 +1,11 @@
 package io.shardline.driver;
 
 import io.shardline.replication.LogEntryCodec;
+import io.shardline.replication.LogMaintenance;
 import io.shardline.replication.LoggedStatement;
+import io.shardline.replication.ReplicaApplier;
+import io.shardline.replication.ReplicaState;
+import io.shardline.routing.ReplicaCandidates;
 import io.shardline.routing.StatementInfo;
 import java.sql.Array;
 import java.sql.Blob;
@@ -37,7 +41,7 @@ import java.util.concurrent.Executor;
  * this connection committed; everything else goes to the primary. Writes are recorded and, at
  * commit, appended to the log in the same primary transaction.
  */
-final class ShardlineConnection implements Connection {
+final class ShardlineConnection implements Connection, ShardlineSession {
 
     final ShardlineRuntime runtime;
     final ShardlineRuntime.Shard shard;
@@ -79,45 +83,137 @@ final class ShardlineConnection implements Connection {
         if (closed) throw new SQLException("connection is closed", "08003");
     }
 
+    /**
+     * The replicas as this connection's next read sees them. One instance per connection (a
+     * connection is used by one thread at a time), so choosing a replica allocates nothing.
+     */
+    private final class ReadCandidates implements ReplicaCandidates {
+        long minPosition;
+        long maxLagMillis;
+        long head;
+        long now;
+
+        @Override
+        public int size() {
+            return shard.replicas.length;
+        }
+
+        @Override
+        public boolean eligible(int i) {
+            ShardlineRuntime.Node n = shard.replicas[i];
+            ReplicaApplier a = n.applier;
+            ReplicaState s = a.state();
+            if (s == ReplicaState.DOWN || s == ReplicaState.BROKEN || s == ReplicaState.STOPPED) return false;
+            if (n.ejectedUntilNanos - now > 0) return false;
+            long applied = a.appliedPosition();
+            if (applied < minPosition) return false;
+            // lag in time, as measured by log maintenance; a replica that has everything this
+            // process committed is current whatever the last measurement said
+            if (applied < head) {
+                LogMaintenance m = shard.maintenance;
+                if (m != null && m.lagMillis(i) > maxLagMillis) return false;
+            }
+            return true;
+        }
+
+        @Override
+        public int weight(int i) {
+            return shard.replicas[i].weight;
+        }
+
+        @Override
+        public long lagEntries(int i) {
+            return Math.max(0, head - shard.replicas[i].applier.appliedPosition());
+        }
+    }
+
+    private final ReadCandidates candidates = new ReadCandidates();
+
+    /** The log position a replica must have applied to serve this connection's reads. */
+    private long minimumPosition() {
+        long ddl = shard.ddlBarrier;
+        if (runtime.eventualReads) return ddl;
+        return Math.max(lastCommit, ddl);
+    }
+
+    private int chooseReplica() {
+        ReadCandidates c = candidates;
+        c.minPosition = minimumPosition();
+        c.maxLagMillis = runtime.maxLagMillis;
+        c.head = shard.head();
+        c.now = System.nanoTime();
+        return shard.balancer.choose(c);
+    }
+
     /** The connection a query with this analysis runs on. */
     Connection readConnection(StatementInfo info) throws SQLException {
         checkOpen();
         if (info.kind() == StatementInfo.Kind.READ && !info.forcePrimary() && (autoCommit || readOnly)
-                && !"primary".equals(runtime.topology.reads().consistency())) {
+                && !runtime.primaryReads) {
             if (readOnly && !autoCommit) {
-                if (pinned < 0) pinned = shard.chooseReplica(minimumPosition());
+                if (pinned < 0) pinned = chooseReplica();
                 if (pinned >= 0) {
                     Connection c = replica(pinned);
-                    if (c != null) {
-                        shard.replicas[pinned].reads.increment();
-                        return c;
-                    }
+                    if (c != null) return c;
                     pinned = -1;
                 }
             } else {
                 for (int attempt = 0; attempt < shard.replicas.length; attempt++) {
-                    int i = shard.chooseReplica(minimumPosition());
+                    int i = chooseReplica();
                     if (i < 0) break;
                     Connection c = replica(i);
-                    if (c != null) {
-                        shard.replicas[i].reads.increment();
-                        return c;
-                    }
+                    if (c != null) return c;
+                    shard.replicas[i].eject(runtime.ejectInitialMillis, runtime.ejectMaxMillis);
                 }
             }
             if (!runtime.topology.reads().fallbackToPrimary() && shard.replicas.length > 0) {
                 throw new java.sql.SQLTransientConnectionException(
-                        "no replica of shard '" + shard.name + "' can serve this read and fallbackToPrimary is false", "08001");
+                        "no replica of shard '" + shard.name + "' can serve this read (down, ejected, or behind this"
+                        + " connection's last commit or reads.maxLag) and reads.fallbackToPrimary is false", "08001");
             }
         }
-        shard.primary.reads.increment();
         return primary();
     }
 
-    private long minimumPosition() {
-        long ddl = shard.ddlBarrier;
-        if ("eventual".equals(runtime.topology.reads().consistency())) return ddl;
-        return Math.max(lastCommit, ddl);
+    /**
+     * A read failed on {@code c}. If {@code c} is a replica and the failure is a connection
+     * failure, the replica is ejected for a backoff period and its physical connection dropped.
+     *
+     * @return true if the read may be retried elsewhere: only in auto-commit mode (outside a
+     *     transaction) and only for a connection failure of a replica
+     */
+    boolean readFailed(Connection c, SQLException e) {
+        if (c == primary || !ReplicaApplier.isTransient(e)) return false;
+        for (int i = 0; i < replicas.length; i++) {
+            if (replicas[i] == c) {
+                shard.replicas[i].eject(runtime.ejectInitialMillis, runtime.ejectMaxMillis);
+                replicas[i] = null;
+                if (pinned == i) pinned = -1;
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // it is failing already
+                }
+                return autoCommit;
+            }
+        }
+        return false;
+    }
+
+    /** A read on {@code c} succeeded: count it for the node that served it. */
+    void readSucceeded(Connection c) {
+        if (c == primary) {
+            shard.primary.reads.increment();
+            return;
+        }
+        for (int i = 0; i < replicas.length; i++) {
+            if (replicas[i] == c) {
+                ShardlineRuntime.Node n = shard.replicas[i];
+                n.reads.increment();
+                n.readSucceeded();
+                return;
+            }
+        }
     }
 
     /** The primary physical connection, taken from its pool on first use. */
@@ -200,9 +296,9 @@ final class ShardlineConnection implements Connection {
                     + " it does not write, which a replica may see differently); refused: " + abbreviate(info.sql()), "0A000");
         }
         if (!info.nondeterministicFunctions().isEmpty()) {
-            throw new SQLFeatureNotSupportedException("non-deterministic function " + info.nondeterministicFunctions()
-                    + " in a write would give each node a different value; bind the value as a parameter instead: "
-                    + abbreviate(info.sql()), "0A000");
+            // replaceable calls are evaluated on the primary and bound (Determinism); the rest is refused
+            String refusal = info.deterministic().refusal();
+            if (refusal != null) throw Determinism.refused(refusal, info);
         }
         Connection c = primary();
         if (autoCommit) c.setAutoCommit(false);
@@ -376,6 +472,29 @@ final class ShardlineConnection implements Connection {
     /** This connection's last committed log position on its shard (for read-your-writes tokens). */
     long lastCommitPosition() {
         return lastCommit;
+    }
+
+    @Override
+    public String sessionToken() throws SQLException {
+        checkOpen();
+        return shard.name + ":" + lastCommit;
+    }
+
+    @Override
+    public void resumeSession(String token) throws SQLException {
+        checkOpen();
+        if (token == null || token.isBlank()) return;
+        for (String part : token.split(",")) {
+            int colon = part.lastIndexOf(':');
+            if (colon <= 0) throw new SQLException("malformed Shardline session token '" + token + "'", "22023");
+            long position;
+            try {
+                position = Long.parseLong(part.substring(colon + 1).trim());
+            } catch (NumberFormatException e) {
+                throw new SQLException("malformed Shardline session token '" + token + "'", "22023", e);
+            }
+            if (part.substring(0, colon).trim().equals(shard.name)) lastCommit = Math.max(lastCommit, position);
+        }
     }
 
     void register(ShardlineStatement st) {

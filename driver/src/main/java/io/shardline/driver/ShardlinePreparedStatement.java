@@ -64,6 +64,11 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
     private int[] keyIndexes;
     private String[] keyNames;
 
+    /** The primary's physical statement for the {@link Determinism} rewrite of {@link #sql}, if one was needed. */
+    private PreparedStatement rewritten;
+    private Connection rewrittenOn;
+    private String rewrittenKey;
+
     ShardlinePreparedStatement(ShardlineConnection connection, String sql, int type, int concurrency, int holdability) {
         super(connection, type, concurrency, holdability);
         this.sql = sql;
@@ -114,6 +119,47 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         return c.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
     }
 
+    /**
+     * The primary's physical statement for a {@link Determinism} rewrite of this statement (the
+     * rewrite is the same for every execution until the schema changes, so it is kept and reused).
+     */
+    private PreparedStatement rewrittenFor(Connection c, String rewrittenSql, String identity) throws SQLException {
+        String key = identity == null ? rewrittenSql : rewrittenSql + '\u0000' + identity;
+        PreparedStatement ps = rewritten;
+        if (ps != null && rewrittenOn == c && key.equals(rewrittenKey) && !ps.isClosed()) return ps;
+        closeRewritten();
+        if (identity != null) {
+            String[] names = GeneratedKeys.physicalColumnNames(keyNames, identity);
+            ps = names != null ? c.prepareStatement(rewrittenSql, names) : c.prepareStatement(rewrittenSql, RETURN_GENERATED_KEYS);
+        } else if (keyIndexes != null) {
+            ps = c.prepareStatement(rewrittenSql, keyIndexes);
+        } else if (keyNames != null) {
+            ps = c.prepareStatement(rewrittenSql, keyNames);
+        } else if (keysRequested) {
+            ps = c.prepareStatement(rewrittenSql, RETURN_GENERATED_KEYS);
+        } else {
+            ps = c.prepareStatement(rewrittenSql, resultSetType, resultSetConcurrency, resultSetHoldability);
+        }
+        configure(ps);
+        rewritten = ps;
+        rewrittenOn = c;
+        rewrittenKey = key;
+        return ps;
+    }
+
+    private void closeRewritten() {
+        if (rewritten != null) {
+            try {
+                rewritten.close();
+            } catch (SQLException ignored) {
+                // its connection went away
+            }
+            rewritten = null;
+            rewrittenOn = null;
+            rewrittenKey = null;
+        }
+    }
+
     private int slotOf(Connection c) throws SQLException {
         // the primary's connection is slot 0; replicas follow
         return c == connection.primaryIfOpen() ? 0 : 1 + connection.replicaIndexOf(c);
@@ -129,13 +175,23 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         resetResults();
         switch (info.kind()) {
             case READ, PRIMARY_READ -> {
-                PreparedStatement ps = physicalFor(connection.readConnection(info), null);
-                LogEntryCodec.bind(ps, values, types, count);
-                current = ps;
-                ownsCurrent = false;
-                boolean r = ps.execute();
-                if (r) wrap(ps.getResultSet());
-                return r;
+                while (true) {
+                    Connection c = connection.readConnection(info);
+                    try {
+                        PreparedStatement ps = physicalFor(c, null);
+                        LogEntryCodec.bind(ps, values, types, count);
+                        current = ps;
+                        ownsCurrent = false;
+                        boolean r = ps.execute();
+                        if (r) wrap(ps.getResultSet());
+                        connection.readSucceeded(c);
+                        return r;
+                    } catch (SQLException e) {
+                        // a replica that fails before returning anything: eject it, read elsewhere
+                        if (!connection.readFailed(c, e)) throw e;
+                        current = null;
+                    }
+                }
             }
             case DDL -> {
                 if (count > 0) throw new SQLFeatureNotSupportedException("DDL with parameters is not supported", "0A000");
@@ -214,22 +270,36 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         Connection c = connection.beginWrite(info);
         boolean ran = false;
         try {
-            String identity = GeneratedKeys.identityColumnToCapture(connection, info, c);
-            PreparedStatement ps = physicalFor(c, identity);
-            LogEntryCodec.bind(ps, values, types, count);
+            Object[] p = Arrays.copyOf(values, count);
+            int[] t = Arrays.copyOf(types, count);
+            // non-deterministic calls / defaults: evaluated on the primary, bound in a rewritten statement
+            Determinism.Rewrite rw = Determinism.rewrite(connection, info, c, List.<Object[]>of(p), List.of(t));
+            StatementInfo x = info;
+            if (rw != null) {
+                x = rw.info();
+                p = rw.params().get(0);
+                t = rw.types().get(0);
+            }
+            String identity = GeneratedKeys.identityColumnToCapture(connection, x, c);
+            PreparedStatement ps;
+            if (rw != null) {
+                ps = rewrittenFor(c, x.sql(), identity);
+                LogEntryCodec.bind(ps, p, t, p.length);
+            } else {
+                ps = physicalFor(c, identity);
+                LogEntryCodec.bind(ps, values, types, count);
+            }
             current = ps;
             ownsCurrent = false;
             boolean r = ps.execute();
             ran = true;
-            Object[] p = Arrays.copyOf(values, count);
-            int[] t = Arrays.copyOf(types, count);
             LoggedStatement logged;
             if (identity != null) {
-                GeneratedKeys.Captured k = GeneratedKeys.capture(ps.getGeneratedKeys(), identity, info.insertRows(), info);
+                GeneratedKeys.Captured k = GeneratedKeys.capture(ps.getGeneratedKeys(), identity, x.insertRows(), x);
                 capturedKeys = new ShardlineResultSet(k.resultSet(), this);
-                logged = GeneratedKeys.logged(info, identity, k.keys(), p, t);
+                logged = GeneratedKeys.logged(x, identity, k.keys(), p, t);
             } else {
-                logged = new LoggedStatement(LoggedStatement.Kind.DML, sql, p, t);
+                logged = new LoggedStatement(LoggedStatement.Kind.DML, x.sql(), p, t);
             }
             if (r) wrap(ps.getResultSet());
             connection.endWrite(logged);
@@ -306,8 +376,17 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         Connection c = connection.beginWrite(info);
         boolean ran = false;
         try {
-            String identity = GeneratedKeys.identityColumnToCapture(connection, info, c);
-            PreparedStatement ps = physicalFor(c, identity);
+            // non-deterministic calls / defaults: evaluated on the primary (time values once for the
+            // batch, per-row values per entry and row), bound in a rewritten statement
+            Determinism.Rewrite rw = Determinism.rewrite(connection, info, c, rows, rowTypes);
+            StatementInfo x = info;
+            if (rw != null) {
+                x = rw.info();
+                rows = rw.params();
+                rowTypes = rw.types();
+            }
+            String identity = GeneratedKeys.identityColumnToCapture(connection, x, c);
+            PreparedStatement ps = rw != null ? rewrittenFor(c, x.sql(), identity) : physicalFor(c, identity);
             for (int i = 0; i < rows.size(); i++) {
                 Object[] v = rows.get(i);
                 LogEntryCodec.bind(ps, v, rowTypes.get(i), v.length);
@@ -325,16 +404,16 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
             ran = true;
             List<LoggedStatement> logged = new ArrayList<>(rows.size());
             if (identity != null) {
-                int perRow = info.insertRows();
-                GeneratedKeys.Captured k = GeneratedKeys.capture(ps.getGeneratedKeys(), identity, perRow * rows.size(), info);
+                int perRow = x.insertRows();
+                GeneratedKeys.Captured k = GeneratedKeys.capture(ps.getGeneratedKeys(), identity, perRow * rows.size(), x);
                 capturedKeys = new ShardlineResultSet(k.resultSet(), this);
                 for (int i = 0; i < rows.size(); i++) {
-                    logged.add(GeneratedKeys.logged(info, identity, k.keys().subList(i * perRow, (i + 1) * perRow),
+                    logged.add(GeneratedKeys.logged(x, identity, k.keys().subList(i * perRow, (i + 1) * perRow),
                             rows.get(i), rowTypes.get(i)));
                 }
             } else {
                 for (int i = 0; i < rows.size(); i++) {
-                    logged.add(new LoggedStatement(LoggedStatement.Kind.DML, sql, rows.get(i), rowTypes.get(i)));
+                    logged.add(new LoggedStatement(LoggedStatement.Kind.DML, x.sql(), rows.get(i), rowTypes.get(i)));
                 }
             }
             connection.endWrite(logged);
@@ -361,6 +440,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         } catch (SQLException e) {
             failure = e;
         }
+        closeRewritten();
         for (int i = 0; i < physical.length; i++) {
             if (physical[i] != null) {
                 try {

@@ -7,6 +7,7 @@ import io.shardline.replication.LogMaintenance;
 import io.shardline.replication.ReplicaApplier;
 import io.shardline.replication.ReplicaState;
 import io.shardline.replication.ReplicationLog;
+import io.shardline.routing.ReplicaBalancer;
 import io.shardline.routing.StatementAnalyzer;
 import io.shardline.routing.Topology;
 import java.sql.Connection;
@@ -46,6 +47,21 @@ final class ShardlineRuntime implements AutoCloseable {
         final LongAdder reads = new LongAdder();
         final LongAdder writes = new LongAdder();
         ReplicaApplier applier; // replicas only
+        /** Reads skip this replica until then (System.nanoTime), after a failed read. */
+        volatile long ejectedUntilNanos;
+        final AtomicInteger readFailures = new AtomicInteger();
+
+        /** A read on this replica failed with a connection error: keep reads away for a while. */
+        void eject(long initialBackoffMillis, long maxBackoffMillis) {
+            int f = Math.min(readFailures.incrementAndGet(), 20);
+            long backoff = Math.min(maxBackoffMillis, initialBackoffMillis << (f - 1));
+            ejectedUntilNanos = System.nanoTime() + backoff * 1_000_000L;
+        }
+
+        /** A read succeeded: the replica is healthy again. */
+        void readSucceeded() {
+            if (readFailures.get() != 0) readFailures.set(0);
+        }
 
         Node(String name, HikariDataSource pool, int weight) {
             this.name = name;
@@ -69,10 +85,12 @@ final class ShardlineRuntime implements AutoCloseable {
          * it has a different schema, so it serves no reads until it has.
          */
         volatile long ddlBarrier;
-        final AtomicInteger roundRobin = new AtomicInteger();
-        LogMaintenance maintenance;
+        final ReplicaBalancer balancer;
+        volatile LogMaintenance maintenance;
 
-        Shard(int index, String name, Node primary, Node[] replicas, ReplicationLog log, Dialect dialect) {
+        Shard(int index, String name, Node primary, Node[] replicas, ReplicationLog log, Dialect dialect,
+              ReplicaBalancer balancer) {
+            this.balancer = balancer;
             this.index = index;
             this.name = name;
             this.primary = primary;
@@ -81,26 +99,11 @@ final class ShardlineRuntime implements AutoCloseable {
             this.dialect = dialect;
         }
 
-        /**
-         * Picks a replica that may serve a read needing {@code minPosition}, round-robin among the
-         * eligible ones; -1 when none is.
-         */
-        int chooseReplica(long minPosition) {
-            Node[] rs = replicas;
-            int n = rs.length;
-            if (n == 0) return -1;
-            int start = Math.floorMod(roundRobin.getAndIncrement(), n);
-            for (int k = 0; k < n; k++) {
-                int i = start + k;
-                if (i >= n) i -= n;
-                ReplicaApplier a = rs[i].applier;
-                ReplicaState s = a.state();
-                if (s != ReplicaState.DOWN && s != ReplicaState.BROKEN && s != ReplicaState.STOPPED
-                        && a.appliedPosition() >= minPosition) {
-                    return i;
-                }
-            }
-            return -1;
+        /** The newest log position known for this shard (this process's commits, or any process's as seen by maintenance). */
+        long head() {
+            long h = lastCommitted.get();
+            LogMaintenance m = maintenance;
+            return m == null ? h : Math.max(h, m.head());
         }
 
         void committed(long position, boolean ddl) {
@@ -136,12 +139,20 @@ final class ShardlineRuntime implements AutoCloseable {
 
     final String key;
     final Topology topology;
+    /** Read settings, unpacked once: they are consulted on every read. */
+    final boolean primaryReads;
+    final boolean eventualReads;
+    final long maxLagMillis;
+    final long ejectInitialMillis;
+    final long ejectMaxMillis;
     final StatementAnalyzer analyzer = new StatementAnalyzer();
     final List<Shard> shards;
     final Shard defaultShard;
     private final List<HikariDataSource> pools = new ArrayList<>();
     /** Identity (auto-increment) column per table, looked up once from the primary's metadata. */
     private final Map<String, Optional<String>> identityColumns = new ConcurrentHashMap<>();
+    /** Columns with a non-deterministic DEFAULT per table, looked up once from the primary's metadata. */
+    private final Map<String, List<Determinism.VolatileDefault>> volatileDefaults = new ConcurrentHashMap<>();
     private final Runnable onClose;
     private final ListenerChain listener = new ListenerChain();
     /** Synchronous commits that were not acknowledged within ackTimeout (degraded to async). */
@@ -152,6 +163,11 @@ final class ShardlineRuntime implements AutoCloseable {
     private ShardlineRuntime(String key, Topology topology, Runnable onClose) {
         this.key = key;
         this.topology = topology;
+        this.primaryReads = "primary".equals(topology.reads().consistency());
+        this.eventualReads = "eventual".equals(topology.reads().consistency());
+        this.maxLagMillis = topology.reads().maxLag().toMillis();
+        this.ejectInitialMillis = Math.max(1, topology.replication().initialBackoff().toMillis());
+        this.ejectMaxMillis = Math.max(ejectInitialMillis, topology.replication().maxBackoff().toMillis());
         this.onClose = onClose;
         this.shards = new ArrayList<>();
         try {
@@ -209,7 +225,6 @@ final class ShardlineRuntime implements AutoCloseable {
         for (Topology.TableRule r : t.tables().values()) {
             if (r.keyGeneratorType() != null) problems.add("tables." + r.table() + ".keyGenerator");
         }
-        if (!"round-robin".equals(t.reads().balancer())) problems.add("reads.balancer: " + t.reads().balancer());
         if (!problems.isEmpty()) {
             throw new java.sql.SQLFeatureNotSupportedException(t.source() + ": not supported by this version of Shardline yet: "
                     + String.join("; ", problems), "0A000");
@@ -239,7 +254,8 @@ final class ShardlineRuntime implements AutoCloseable {
                     rc.initialBackoff(), rc.maxBackoff(), analyzer, rc.applyInterval(), listener);
             replicas[i] = n;
         }
-        return new Shard(sc.index(), sc.name(), primary, replicas, log, dialect);
+        return new Shard(sc.index(), sc.name(), primary, replicas, log, dialect,
+                ReplicaBalancer.named(topology.reads().balancer()));
     }
 
     private HikariDataSource pool(Topology.DataSourceConfig ds, boolean failFast) throws SQLException {
@@ -324,7 +340,23 @@ final class ShardlineRuntime implements AutoCloseable {
         return s;
     }
 
+    /**
+     * The columns of {@code table} whose DEFAULT calls a non-deterministic function (time or per-row;
+     * identity, auto-increment and generated columns excluded), from the primary's metadata (cached;
+     * the cache is dropped on DDL). Usually empty.
+     */
+    List<Determinism.VolatileDefault> volatileDefaults(Connection primary, String table) throws SQLException {
+        String key = table.toLowerCase(Locale.ROOT);
+        List<Determinism.VolatileDefault> d = volatileDefaults.get(key);
+        if (d == null) {
+            d = Determinism.lookupVolatileDefaults(primary, table);
+            volatileDefaults.put(key, d);
+        }
+        return d;
+    }
+
     void schemaChanged() {
+        volatileDefaults.clear();
         identityColumns.clear();
     }
 

@@ -19,6 +19,10 @@ import java.util.List;
  */
 class ShardlineStatement implements Statement {
 
+    /** The (empty) parameters of a plain statement's one execution. */
+    private static final List<Object[]> NO_PARAMS = List.<Object[]>of(new Object[0]);
+    private static final List<int[]> NO_TYPES = List.of(new int[0]);
+
     final ShardlineConnection connection;
     final int resultSetType;
     final int resultSetConcurrency;
@@ -110,10 +114,20 @@ class ShardlineStatement implements Statement {
         StatementInfo info = connection.analyze(sql);
         switch (info.kind()) {
             case READ, PRIMARY_READ -> {
-                Statement s = physical(connection.readConnection(info));
-                boolean r = s.execute(sql);
-                if (r) wrap(s.getResultSet());
-                return r;
+                while (true) {
+                    Connection c = connection.readConnection(info);
+                    try {
+                        Statement s = physical(c);
+                        boolean r = s.execute(sql);
+                        if (r) wrap(s.getResultSet());
+                        connection.readSucceeded(c);
+                        return r;
+                    } catch (SQLException e) {
+                        // a replica that fails before returning anything: eject it, read elsewhere
+                        if (!connection.readFailed(c, e)) throw e;
+                        resetResults();
+                    }
+                }
             }
             case DDL -> {
                 return connection.executeDdl(sql, null);
@@ -135,25 +149,45 @@ class ShardlineStatement implements Statement {
         Connection c = connection.beginWrite(info);
         boolean ran = false;
         try {
+            Determinism.Rewrite rw = Determinism.rewrite(connection, info, c, NO_PARAMS, NO_TYPES);
+            Object[] params = new Object[0];
+            int[] types = new int[0];
+            if (rw != null) {
+                // the non-deterministic values were evaluated on the primary: run and log the rewritten statement
+                info = rw.info();
+                sql = rw.sql();
+                params = rw.params().get(0);
+                types = rw.types().get(0);
+            }
             String identity = GeneratedKeys.identityColumnToCapture(connection, info, c);
-            Statement s = physical(c);
+            Statement s;
             boolean r;
-            if (identity != null) {
-                String[] names = GeneratedKeys.physicalColumnNames(keyNames, identity);
-                r = names != null ? s.execute(sql, names) : s.execute(sql, Statement.RETURN_GENERATED_KEYS);
-            } else if (keyIndexes != null) {
-                r = s.execute(sql, keyIndexes);
-            } else if (keyNames != null) {
-                r = s.execute(sql, keyNames);
+            if (rw != null) {
+                java.sql.PreparedStatement ps = prepareRewritten(c, sql, identity, keys, keyIndexes, keyNames);
+                io.shardline.replication.LogEntryCodec.bind(ps, params, types, params.length);
+                s = ps;
+                r = ps.execute();
             } else {
-                r = s.execute(sql, keys);
+                s = physical(c);
+                if (identity != null) {
+                    String[] names = GeneratedKeys.physicalColumnNames(keyNames, identity);
+                    r = names != null ? s.execute(sql, names) : s.execute(sql, Statement.RETURN_GENERATED_KEYS);
+                } else if (keyIndexes != null) {
+                    r = s.execute(sql, keyIndexes);
+                } else if (keyNames != null) {
+                    r = s.execute(sql, keyNames);
+                } else {
+                    r = s.execute(sql, keys);
+                }
             }
             ran = true;
             LoggedStatement logged;
             if (identity != null) {
                 GeneratedKeys.Captured k = GeneratedKeys.capture(s.getGeneratedKeys(), identity, info.insertRows(), info);
                 capturedKeys = new ShardlineResultSet(k.resultSet(), this);
-                logged = GeneratedKeys.logged(info, identity, k.keys(), new Object[0], new int[0]);
+                logged = GeneratedKeys.logged(info, identity, k.keys(), params, types);
+            } else if (rw != null) {
+                logged = new LoggedStatement(LoggedStatement.Kind.DML, sql, params, types);
             } else {
                 logged = LoggedStatement.dml(sql);
             }
@@ -164,6 +198,30 @@ class ShardlineStatement implements Statement {
             connection.failWrite(ran, e);
             throw e;
         }
+    }
+
+    /**
+     * Runs a write rewritten by {@link Determinism} (non-deterministic values evaluated on the
+     * primary and bound) as a prepared statement on the primary; the same statement is logged with
+     * the same values.
+     */
+    private java.sql.PreparedStatement prepareRewritten(Connection c, String rewritten, String identity, int keys,
+            int[] keyIndexes, String[] keyNames) throws SQLException {
+        java.sql.PreparedStatement ps;
+        if (identity != null) {
+            String[] names = GeneratedKeys.physicalColumnNames(keyNames, identity);
+            ps = names != null ? c.prepareStatement(rewritten, names) : c.prepareStatement(rewritten, Statement.RETURN_GENERATED_KEYS);
+        } else if (keyIndexes != null) {
+            ps = c.prepareStatement(rewritten, keyIndexes);
+        } else if (keyNames != null) {
+            ps = c.prepareStatement(rewritten, keyNames);
+        } else {
+            ps = c.prepareStatement(rewritten, keys);
+        }
+        current = ps;
+        ownsCurrent = true;
+        configure(ps);
+        return ps;
     }
 
     // ------------------------------------------------------------------ java.sql.Statement

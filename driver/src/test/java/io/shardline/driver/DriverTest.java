@@ -66,15 +66,18 @@ class DriverTest {
         TestTopologies.H2 topo = new TestTopologies.H2(dir, 2, null);
         try (Connection first = DriverManager.getConnection(topo.url)) {
             ShardlineRuntime rt = ShardlineDriver.runtime(topo.url);
-            long appliers = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("shardline-applier-")).count();
+            long appliers = shardlineThreads("shardline-applier-");
             assertThat(appliers).isEqualTo(2); // one applier per replica
-            long threads = Thread.getAllStackTraces().size();
+            assertThat(shardlineThreads("shardline-maintenance")).isEqualTo(1);
             for (int i = 0; i < 20; i++) {
                 try (Connection c = DriverManager.getConnection(topo.url)) {
                     assertThat(((ShardlineConnection) c).runtime).isSameAs(rt);
                 }
             }
-            assertThat((long) Thread.getAllStackTraces().size()).isLessThanOrEqualTo(threads + 2);
+            // opening connections started no runtime threads and built no pools
+            assertThat(shardlineThreads("shardline-applier-")).isEqualTo(appliers);
+            assertThat(shardlineThreads("shardline-maintenance")).isEqualTo(1);
+            assertThat(ShardlineDriver.runtime(topo.url)).isSameAs(rt);
         } finally {
             ShardlineDriver.close(topo.url);
         }
@@ -82,6 +85,10 @@ class DriverTest {
         assertThat(Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("shardline-applier") && t.isAlive())
                 .map(Thread::getName).filter(n -> n.contains("replica-"))).isEmpty();
+    }
+
+    private static long shardlineThreads(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
     }
 
     @Test

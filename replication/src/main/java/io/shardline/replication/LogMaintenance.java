@@ -38,6 +38,7 @@ public final class LogMaintenance {
     private volatile long entries;
     private boolean alerting;
     private final boolean[] lagging;
+    private final java.util.concurrent.atomic.AtomicLongArray lagMillis;
 
     /**
      * @param alertEntries   log size (entries) above which the listener is told
@@ -53,6 +54,15 @@ public final class LogMaintenance {
         this.lagAlertMillis = lagAlertMillis;
         this.listener = listener;
         this.lagging = new boolean[appliers.size()];
+        this.lagMillis = new java.util.concurrent.atomic.AtomicLongArray(appliers.size());
+    }
+
+    /**
+     * How far (ms) replica {@code i} was behind at the last round: the age of the oldest entry it
+     * has not applied; 0 when caught up.
+     */
+    public long lagMillis(int i) {
+        return lagMillis.get(i);
     }
 
     /** The primary's log head seen by the last run. */
@@ -106,7 +116,8 @@ public final class LogMaintenance {
             ReplicaApplier a = appliers.get(i);
             long applied = a.appliedPosition();
             long behind = applied < 0 ? h : h - applied;
-            long millis = behind <= 0 ? 0 : System.currentTimeMillis() - log.committedAt(c, Math.max(applied, 0) + 1);
+            long millis = behind <= 0 ? 0 : Math.max(0, System.currentTimeMillis() - log.committedAt(c, Math.max(applied, 0) + 1));
+            lagMillis.set(i, millis);
             if (millis > lagAlertMillis && !lagging[i]) {
                 lagging[i] = true;
                 listener.lagging(a.name(), behind, millis);

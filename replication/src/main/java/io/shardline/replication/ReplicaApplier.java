@@ -451,7 +451,9 @@ public final class ReplicaApplier implements AutoCloseable {
                         + " the watermark could move, so it counts as applied", name, e.position(), describe(ex));
             }
         }
-        replicaLog.advanceWatermark(r, e.position());
+        // the marker commit released the watermark lock: another instance's applier may have re-run
+        // this DDL and applied entries after it meanwhile; never move the watermark back
+        if (replicaLog.lockWatermark(r).position() < e.position()) replicaLog.advanceWatermark(r, e.position());
         r.commit();
     }
 
@@ -493,7 +495,7 @@ public final class ReplicaApplier implements AutoCloseable {
     }
 
     /** True for failures that retrying can cure: connectivity, timeouts, deadlocks. */
-    static boolean isTransient(SQLException e) {
+    public static boolean isTransient(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientException || t instanceof SQLRecoverableException
                     || t instanceof SQLNonTransientConnectionException) {

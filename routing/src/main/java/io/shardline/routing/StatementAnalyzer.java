@@ -126,6 +126,21 @@ public final class StatementAnalyzer {
             "UNIX_TIMESTAMP", "UUID", "UUID_SHORT", "RANDOM_UUID", "GEN_RANDOM_UUID", "SYS_GUID", "NEWID", "RAND",
             "RANDOM", "CONNECTION_ID", "LAST_INSERT_ID", "USER", "DATABASE", "SCHEMA");
 
+    /**
+     * Non-deterministic functions whose value is constant within one SQL statement (the statement's
+     * time): evaluating them once and binding the value is exact wherever they appear.
+     */
+    static final Set<String> STATEMENT_TIME_FUNCTIONS = Set.of("NOW", "CURRENT_TIMESTAMP", "LOCALTIMESTAMP",
+            "CURRENT_DATE", "CURRENT_TIME", "LOCALTIME", "SYSDATE", "SYSTIMESTAMP", "CURDATE", "CURTIME",
+            "UTC_TIMESTAMP", "UTC_DATE", "UTC_TIME", "UNIX_TIMESTAMP");
+
+    /**
+     * Non-deterministic functions evaluated once per call per row: exact to bind only where one call
+     * site produces one row's value (INSERT ... VALUES).
+     */
+    static final Set<String> PER_ROW_FUNCTIONS = Set.of("RAND", "RANDOM", "UUID", "RANDOM_UUID", "GEN_RANDOM_UUID",
+            "UUID_SHORT", "NEWID", "SYS_GUID");
+
     /** Words after which an identifier followed by '(' is a table (with a column list), not a call. */
     private static final Set<String> TABLE_POSITION_WORDS = Set.of("INTO", "TABLE", "UPDATE", "JOIN", "FROM",
             "USING", "REFERENCES", "ON");
@@ -611,29 +626,145 @@ public final class StatementAnalyzer {
     /** Upper-cased names of non-deterministic functions, in order of first appearance. */
     private static List<String> nondeterministic(SqlLexer lx) {
         Set<String> found = new LinkedHashSet<>();
+        for (int i = 0; i < lx.tokens.size(); i++) {
+            String u = nondeterministicAt(lx, i);
+            if (u != null) found.add(u);
+        }
+        return new ArrayList<>(found);
+    }
+
+    /** The upper-cased name of the non-deterministic function called at token {@code i}, or null. */
+    private static String nondeterministicAt(SqlLexer lx, int i) {
+        Token t = lx.at(i);
+        if (t == null || t.type() != Type.WORD) return null;
+        Token prev = lx.at(i - 1);
+        Token next = lx.at(i + 1);
+        if (prev != null && (prev.isSymbol('.') || (prev.type() == Type.WORD && TABLE_POSITION_WORDS.contains(prev.upper())))) {
+            return null;
+        }
+        if (next != null && next.isSymbol('.')) return null;
+        String u = t.upper();
+        boolean call = next != null && next.isSymbol('(');
+        if (BARE_NONDETERMINISTIC.contains(u)) return u;
+        if (call && CALLED_NONDETERMINISTIC.contains(u)) {
+            if (u.equals("UNIX_TIMESTAMP")) {
+                Token close = lx.at(i + 2);
+                if (close == null || !close.isSymbol(')')) return null;
+            }
+            return u;
+        }
+        return null;
+    }
+
+    /** Index of the ')' matching the '(' at token {@code open}, or -1. */
+    private static int matchingParen(SqlLexer lx, int open) {
+        int depth = 0;
+        for (int j = open; j < lx.tokens.size(); j++) {
+            Token t = lx.tokens.get(j);
+            if (t.isSymbol('(')) depth++;
+            else if (t.isSymbol(')') && --depth == 0) return j;
+        }
+        return -1;
+    }
+
+    /**
+     * How an expression (for example a column's DEFAULT) behaves: whether it calls non-deterministic
+     * functions and which kind.
+     *
+     * @param expression an SQL expression, for example {@code CURRENT_TIMESTAMP(6)} or {@code RANDOM_UUID()}
+     * @return {@link StatementInfo.Volatility#SESSION} if it calls a function that cannot be
+     *         evaluated apart from its statement, else {@link StatementInfo.Volatility#ROW} if it
+     *         calls a per-row function (RAND, UUID, ...), else {@link StatementInfo.Volatility#STATEMENT}
+     *         if it calls a time function, else {@link StatementInfo.Volatility#DETERMINISTIC}
+     */
+    public static StatementInfo.Volatility volatility(String expression) {
+        if (expression == null || expression.isBlank()) return StatementInfo.Volatility.DETERMINISTIC;
+        SqlLexer lx = SqlLexer.lex(expression, false);
+        StatementInfo.Volatility v = StatementInfo.Volatility.DETERMINISTIC;
+        for (int i = 0; i < lx.tokens.size(); i++) {
+            String u = nondeterministicAt(lx, i);
+            if (u == null) continue;
+            StatementInfo.Volatility w = volatilityOf(u);
+            if (w.ordinal() > v.ordinal()) v = w;
+        }
+        return v;
+    }
+
+    private static StatementInfo.Volatility volatilityOf(String upperName) {
+        if (STATEMENT_TIME_FUNCTIONS.contains(upperName)) return StatementInfo.Volatility.STATEMENT;
+        if (PER_ROW_FUNCTIONS.contains(upperName)) return StatementInfo.Volatility.ROW;
+        return StatementInfo.Volatility.SESSION;
+    }
+
+    /** Computes {@link StatementInfo#deterministic()}. */
+    static StatementInfo.Deterministic rewriteNondeterministic(StatementInfo info, boolean backslashEscapes) {
+        String sql = info.sql();
+        if (info.nondeterministicFunctions().isEmpty()) {
+            return new StatementInfo.Deterministic(sql, new int[0], List.of(), new boolean[0], null);
+        }
+        for (String f : info.nondeterministicFunctions()) {
+            if (volatilityOf(f) == StatementInfo.Volatility.SESSION) {
+                return StatementInfo.Deterministic.refused(sql, "non-deterministic function " + f + " depends on the"
+                        + " session or on the statement itself and cannot be evaluated apart from it");
+            }
+        }
+        SqlLexer lx = SqlLexer.lex(sql, backslashEscapes);
+        StringBuilder out = new StringBuilder(sql.length());
+        List<Integer> positions = new ArrayList<>();
+        List<String> expressions = new ArrayList<>();
+        List<Boolean> perRow = new ArrayList<>();
+        int copied = 0;
+        int params = 0;
         List<Token> ts = lx.tokens;
         for (int i = 0; i < ts.size(); i++) {
             Token t = ts.get(i);
-            if (t.type() != Type.WORD) continue;
-            Token prev = lx.at(i - 1);
-            Token next = lx.at(i + 1);
-            if (prev != null && (prev.isSymbol('.') || (prev.type() == Type.WORD && TABLE_POSITION_WORDS.contains(prev.upper())))) {
+            if (t.type() == Type.PARAM) {
+                params++;
                 continue;
             }
-            if (next != null && next.isSymbol('.')) continue;
-            String u = t.upper();
-            boolean call = next != null && next.isSymbol('(');
-            if (BARE_NONDETERMINISTIC.contains(u)) {
-                found.add(u);
-            } else if (call && CALLED_NONDETERMINISTIC.contains(u)) {
-                if (u.equals("UNIX_TIMESTAMP")) {
-                    Token close = lx.at(i + 2);
-                    if (close == null || !close.isSymbol(')')) continue;
-                }
-                found.add(u);
+            String u = nondeterministicAt(lx, i);
+            if (u == null) continue;
+            int last = i;
+            Token next = lx.at(i + 1);
+            if (next != null && next.isSymbol('(')) {
+                last = matchingParen(lx, i + 1);
+                if (last < 0) return StatementInfo.Deterministic.refused(sql, "unbalanced parentheses after " + u);
             }
+            for (int j = i + 1; j < last; j++) {
+                if (ts.get(j).type() == Type.PARAM) {
+                    return StatementInfo.Deterministic.refused(sql, "non-deterministic function " + u
+                            + " with a parameter in its arguments cannot be evaluated apart from the statement");
+                }
+            }
+            boolean row = volatilityOf(u) == StatementInfo.Volatility.ROW;
+            if (row && !info.insertIsPlain()) {
+                return StatementInfo.Deterministic.refused(sql, "non-deterministic function " + u + " gives every row its"
+                        + " own value; outside the VALUES rows of a plain INSERT (here: in " + verb(info) + ") one"
+                        + " evaluated value cannot stand for all rows");
+            }
+            int end = ts.get(last).end();
+            out.append(sql, copied, t.start()).append('?');
+            expressions.add(sql.substring(t.start(), end));
+            perRow.add(row);
+            positions.add(params + positions.size() + 1);
+            copied = end;
+            i = last;
         }
-        return new ArrayList<>(found);
+        out.append(sql, copied, sql.length());
+        int[] pos = new int[positions.size()];
+        boolean[] rows = new boolean[positions.size()];
+        for (int k = 0; k < pos.length; k++) {
+            pos[k] = positions.get(k);
+            rows[k] = perRow.get(k);
+        }
+        return new StatementInfo.Deterministic(pos.length == 0 ? sql : out.toString(), pos, expressions, rows, null);
+    }
+
+    private static String verb(StatementInfo info) {
+        if (info.isInsert()) return "an INSERT that is not a plain INSERT ... VALUES";
+        SqlLexer lx = SqlLexer.lex(info.sql(), false);
+        Token t = lx.at(lx.firstKeywordIndex());
+        return t == null ? "this statement" : t.upper();
     }
 
     // ---- tables ----------------------------------------------------------------------------------

@@ -108,6 +108,146 @@ public final class StatementInfo {
         }
     }
 
+    /** How an expression's value varies, from least to most restrictive. */
+    public enum Volatility {
+        /** No non-deterministic function. */
+        DETERMINISTIC,
+        /** Only time functions (NOW, CURRENT_TIMESTAMP, ...): one value per statement. */
+        STATEMENT,
+        /** A per-row function (RAND, UUID, RANDOM_UUID, ...): one value per call per row. */
+        ROW,
+        /** A function that cannot be evaluated apart from its statement (CONNECTION_ID, LAST_INSERT_ID, USER, ...). */
+        SESSION
+    }
+
+    /**
+     * A write with every non-deterministic function call replaced by a {@code ?}, so that the
+     * primary can evaluate the calls once ({@code SELECT expr, ...}) and bind the same values on
+     * every node. See {@link StatementInfo#deterministic()}.
+     */
+    public static final class Deterministic {
+        private final String sql;
+        private final int[] positions;
+        private final List<String> expressions;
+        private final boolean[] perRow;
+        private final String refusal;
+
+        Deterministic(String sql, int[] positions, List<String> expressions, boolean[] perRow, String refusal) {
+            this.sql = sql;
+            this.positions = positions;
+            this.expressions = List.copyOf(expressions);
+            this.perRow = perRow;
+            this.refusal = refusal;
+        }
+
+        static Deterministic refused(String sql, String reason) {
+            return new Deterministic(sql, new int[0], List.of(), new boolean[0], reason);
+        }
+
+        /** @return the rewritten SQL (the original when there is nothing to replace or it is refused) */
+        public String sql() {
+            return sql;
+        }
+
+        /** @return null when the rewrite is exact; otherwise why the statement cannot be made deterministic, naming the function */
+        public String refusal() {
+            return refusal;
+        }
+
+        /** @return the number of replaced call sites (added parameters) */
+        public int size() {
+            return positions.length;
+        }
+
+        /** @return whether nothing was replaced */
+        public boolean isEmpty() {
+            return positions.length == 0;
+        }
+
+        /**
+         * @param i 0-based index of the call site, in text order
+         * @return its 1-based parameter position in the rewritten statement (increasing with {@code i})
+         */
+        public int parameterPosition(int i) {
+            return positions[i];
+        }
+
+        /** @return a copy of all added parameter positions, in text order */
+        public int[] parameterPositions() {
+            return positions.clone();
+        }
+
+        /**
+         * @param i 0-based index of the call site
+         * @return the exact text of the call (for example {@code CURRENT_TIMESTAMP}, {@code now()}, {@code RANDOM_UUID()})
+         */
+        public String expression(int i) {
+            return expressions.get(i);
+        }
+
+        /** @return the call texts, in text order */
+        public List<String> expressions() {
+            return expressions;
+        }
+
+        /** @return whether call site {@code i} is a per-row function (RAND, UUID, ...) rather than a time function */
+        public boolean perRow(int i) {
+            return perRow[i];
+        }
+
+        @Override
+        public String toString() {
+            return "Deterministic[sql=" + sql + ", positions=" + Arrays.toString(positions) + ", expressions="
+                    + expressions + (refusal != null ? ", refusal=" + refusal : "") + "]";
+        }
+    }
+
+    /**
+     * A plain INSERT rewritten with extra columns appended to its column list and a {@code ?} for
+     * each of them appended to every VALUES row. See {@link StatementInfo#withColumns(List)}.
+     */
+    public static final class ColumnInsertion {
+        private final String sql;
+        private final List<String> columns;
+        private final int[][] positions;
+
+        ColumnInsertion(String sql, List<String> columns, int[][] positions) {
+            this.sql = sql;
+            this.columns = List.copyOf(columns);
+            this.positions = positions;
+        }
+
+        /** @return the rewritten INSERT */
+        public String sql() {
+            return sql;
+        }
+
+        /** @return the added columns, as given */
+        public List<String> columns() {
+            return columns;
+        }
+
+        /** @return the number of VALUES rows */
+        public int rowCount() {
+            return positions.length;
+        }
+
+        /**
+         * @param row    0-based VALUES row
+         * @param column 0-based index into {@link #columns()}
+         * @return the 1-based parameter position of that row's value for that column in the rewritten
+         *         statement; positions increase in row-major order
+         */
+        public int parameterPosition(int row, int column) {
+            return positions[row][column];
+        }
+
+        @Override
+        public String toString() {
+            return "ColumnInsertion[sql=" + sql + ", positions=" + Arrays.deepToString(positions) + "]";
+        }
+    }
+
     private final String sql;
     private final Kind kind;
     private final TransactionVerb transactionVerb;
@@ -129,6 +269,8 @@ public final class StatementInfo {
 
     private final ConcurrentHashMap<String, KeyInsertion> keyInsertions = new ConcurrentHashMap<>(2);
     private final ConcurrentHashMap<String, String> schemaRewrites = new ConcurrentHashMap<>(2);
+    private final ConcurrentHashMap<List<String>, ColumnInsertion> columnInsertions = new ConcurrentHashMap<>(2);
+    private volatile Deterministic deterministic;
 
     StatementInfo(Builder b) {
         this.sql = b.sql;
@@ -335,6 +477,79 @@ public final class StatementInfo {
             next += 1 + existing;
         }
         return new KeyInsertion(ins.toString(), positions);
+    }
+
+    /**
+     * The write with every non-deterministic function call replaced by a {@code ?}: time functions
+     * (NOW, CURRENT_TIMESTAMP, CURRENT_DATE, ... — constant within a statement) anywhere, per-row
+     * functions (RAND, UUID, RANDOM_UUID, ...) only in the VALUES rows of a plain INSERT. Each
+     * call's text is kept (with its arguments) for the primary to evaluate. Computed once and cached.
+     *
+     * @return the rewrite; {@link Deterministic#isEmpty() empty} when the statement has no such call;
+     *         with a {@link Deterministic#refusal() refusal} when a call cannot be evaluated apart from
+     *         the statement (a per-row function in an UPDATE/DELETE, CONNECTION_ID, LAST_INSERT_ID,
+     *         USER, DATABASE, a call with a {@code ?} among its arguments)
+     */
+    public Deterministic deterministic() {
+        Deterministic d = deterministic;
+        if (d == null) {
+            d = StatementAnalyzer.rewriteNondeterministic(this, backslashEscapes);
+            deterministic = d;
+        }
+        return d;
+    }
+
+    /**
+     * Rewrites an INSERT ... VALUES so that {@code columns} are written explicitly: they are
+     * appended to the column list and a {@code ?} is appended to every VALUES row for each of them.
+     * Cached per column list. Column names are emitted exactly as given (quote them yourself).
+     *
+     * @param columns the columns to add, none of them already listed
+     * @return the rewritten statement and the positions of the added parameters
+     * @throws IllegalStateException if this is not an INSERT ... VALUES with a column list, or it
+     *                               already lists one of the columns
+     */
+    public ColumnInsertion withColumns(List<String> columns) {
+        ColumnInsertion c = columnInsertions.get(columns);
+        if (c != null) return c;
+        List<String> key = List.copyOf(columns);
+        return columnInsertions.computeIfAbsent(key, this::computeColumnInsertion);
+    }
+
+    private ColumnInsertion computeColumnInsertion(List<String> columns) {
+        if (!insert || insertRows < 1 || nonReplayableReason != null || !parsed) {
+            throw new IllegalStateException("not an INSERT ... VALUES statement: " + sql);
+        }
+        if (insertColumns.isEmpty()) {
+            throw new IllegalStateException("INSERT without a column list cannot be given more columns: " + sql);
+        }
+        if (columns.isEmpty()) throw new IllegalStateException("no columns to add");
+        for (String col : columns) {
+            if (insertColumns.contains(StatementAnalyzer.unquote(col).toLowerCase(Locale.ROOT))) {
+                throw new IllegalStateException("INSERT already lists column " + col + ": " + sql);
+            }
+        }
+        Statement st;
+        try {
+            st = CCJSqlParserUtil.parse(sql);
+        } catch (JSQLParserException e) {
+            throw new IllegalStateException("cannot re-parse INSERT: " + sql, e);
+        }
+        Insert ins = (Insert) st;
+        for (String col : columns) ins.getColumns().add(new Column(col));
+        List<ExpressionList<Expression>> rowLists = StatementAnalyzer.valueRows(ins.getValues().getExpressions());
+        if (rowLists == null) throw new IllegalStateException("unsupported VALUES shape: " + sql);
+        int[][] positions = new int[rowLists.size()][columns.size()];
+        int next = 1;
+        for (int r = 0; r < rowLists.size(); r++) {
+            ExpressionList<Expression> row = rowLists.get(r);
+            next += SqlLexer.lex(row.toString(), backslashEscapes).parameterCount();
+            for (int c = 0; c < columns.size(); c++) {
+                positions[r][c] = next++;
+                row.add(new JdbcParameter());
+            }
+        }
+        return new ColumnInsertion(ins.toString(), columns, positions);
     }
 
     /**

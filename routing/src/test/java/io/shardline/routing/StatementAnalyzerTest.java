@@ -253,6 +253,86 @@ class StatementAnalyzerTest {
         assertThat(a("MERGE INTO t KEY(id) VALUES (1, NOW())").nondeterministicFunctions()).containsExactly("NOW");
     }
 
+    @Test
+    void deterministicRewriteReplacesTimeFunctionsAnywhere() {
+        StatementInfo.Deterministic d = a("INSERT INTO t (id, at, d) VALUES (?, CURRENT_TIMESTAMP, current_date)").deterministic();
+        assertThat(d.refusal()).isNull();
+        assertThat(d.sql()).isEqualTo("INSERT INTO t (id, at, d) VALUES (?, ?, ?)");
+        assertThat(d.parameterPositions()).containsExactly(2, 3);
+        assertThat(d.expressions()).containsExactly("CURRENT_TIMESTAMP", "current_date");
+        assertThat(d.perRow(0)).isFalse();
+
+        StatementInfo.Deterministic u = a("update t set a = now(), b = ? where c < CURRENT_TIMESTAMP(3) and id = ?").deterministic();
+        assertThat(u.refusal()).isNull();
+        assertThat(u.sql()).isEqualTo("update t set a = ?, b = ? where c < ? and id = ?");
+        assertThat(u.parameterPositions()).containsExactly(1, 3);
+        assertThat(u.expressions()).containsExactly("now()", "CURRENT_TIMESTAMP(3)");
+
+        StatementInfo.Deterministic del = a("delete from t where d < date_add(now(), interval 1 day) and x = '?now()'").deterministic();
+        assertThat(del.sql()).isEqualTo("delete from t where d < date_add(?, interval 1 day) and x = '?now()'");
+        assertThat(del.parameterPositions()).containsExactly(1);
+
+        StatementInfo.Deterministic none = a("insert into t (a) values (?)").deterministic();
+        assertThat(none.isEmpty()).isTrue();
+        assertThat(none.refusal()).isNull();
+        assertThat(none.sql()).isEqualTo("insert into t (a) values (?)");
+        StatementInfo i = a("update t set a = now()");
+        assertThat(i.deterministic()).isSameAs(i.deterministic());
+    }
+
+    @Test
+    void deterministicRewritePerRowFunctionsOnlyInInsertValues() {
+        StatementInfo.Deterministic d = a("insert into t (id, r, u) values (?, rand(), uuid()), (?, RAND(), random_uuid())").deterministic();
+        assertThat(d.refusal()).isNull();
+        assertThat(d.sql()).isEqualTo("insert into t (id, r, u) values (?, ?, ?), (?, ?, ?)");
+        assertThat(d.parameterPositions()).containsExactly(2, 3, 5, 6);
+        assertThat(d.expressions()).containsExactly("rand()", "uuid()", "RAND()", "random_uuid()");
+        assertThat(d.perRow(0)).isTrue();
+        assertThat(a("insert into t (r) values (floor(rand() * 10))").deterministic().sql())
+                .isEqualTo("insert into t (r) values (floor(? * 10))");
+
+        assertThat(a("UPDATE t SET x = RAND()").deterministic().refusal()).contains("RAND").contains("UPDATE");
+        assertThat(a("delete from t where r < rand()").deterministic().refusal()).contains("RAND");
+        assertThat(a("insert into t (a) values (uuid()) on duplicate key update a = uuid()").deterministic().refusal())
+                .contains("UUID");
+        assertThat(a("insert into t (a) values (LAST_INSERT_ID())").deterministic().refusal()).contains("LAST_INSERT_ID");
+        assertThat(a("insert into t (a) values (CONNECTION_ID())").deterministic().refusal()).contains("CONNECTION_ID");
+        assertThat(a("insert into t (a) values (rand(?))").deterministic().refusal()).contains("RAND");
+    }
+
+    @Test
+    void volatilityOfExpressions() {
+        assertThat(StatementAnalyzer.volatility("CURRENT_TIMESTAMP(6)")).isEqualTo(StatementInfo.Volatility.STATEMENT);
+        assertThat(StatementAnalyzer.volatility("current_timestamp()")).isEqualTo(StatementInfo.Volatility.STATEMENT);
+        assertThat(StatementAnalyzer.volatility("RANDOM_UUID()")).isEqualTo(StatementInfo.Volatility.ROW);
+        assertThat(StatementAnalyzer.volatility("uuid_to_bin(uuid())")).isEqualTo(StatementInfo.Volatility.ROW);
+        assertThat(StatementAnalyzer.volatility("USER()")).isEqualTo(StatementInfo.Volatility.SESSION);
+        assertThat(StatementAnalyzer.volatility("'now()'")).isEqualTo(StatementInfo.Volatility.DETERMINISTIC);
+        assertThat(StatementAnalyzer.volatility("0")).isEqualTo(StatementInfo.Volatility.DETERMINISTIC);
+        assertThat(StatementAnalyzer.volatility(null)).isEqualTo(StatementInfo.Volatility.DETERMINISTIC);
+    }
+
+    @Test
+    void withColumnsAppendsColumnsAndParameters() {
+        StatementInfo i = a("INSERT INTO t (a, b) VALUES (?, 'x'), (1, ?)");
+        StatementInfo.ColumnInsertion c = i.withColumns(java.util.List.of("\"C\"", "d"));
+        assertThat(c.sql()).isEqualTo("INSERT INTO t (a, b, \"C\", d) VALUES (?, 'x', ?, ?), (1, ?, ?, ?)");
+        assertThat(c.rowCount()).isEqualTo(2);
+        assertThat(c.parameterPosition(0, 0)).isEqualTo(2);
+        assertThat(c.parameterPosition(0, 1)).isEqualTo(3);
+        assertThat(c.parameterPosition(1, 0)).isEqualTo(5);
+        assertThat(c.parameterPosition(1, 1)).isEqualTo(6);
+        assertThat(i.withColumns(java.util.List.of("\"C\"", "d"))).isSameAs(c);
+        assertThat(a("insert into t (a) values (?)").withColumns(java.util.List.of("at")).sql())
+                .isEqualTo("INSERT INTO t (a, at) VALUES (?, ?)");
+        assertThatThrownBy(() -> a("insert into t (a) values (1)").withColumns(java.util.List.of("A")))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> a("insert into t values (1)").withColumns(java.util.List.of("b")))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> a("insert into t (a) select a from u").withColumns(java.util.List.of("b")))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
     // ---- DDL, session, transaction -------------------------------------------------------------
 
     @ParameterizedTest

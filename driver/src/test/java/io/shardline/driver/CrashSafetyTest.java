@@ -1,0 +1,363 @@
+package io.shardline.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.h2.tools.Server;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Crash safety with real processes: the application ({@link CrashWorkload}) runs in JVMs of its
+ * own, against H2 file databases served over TCP by this JVM, and is killed with SIGKILL
+ * ({@link Process#destroyForcibly()}) while it writes and applies. Every test ends with a fresh
+ * runtime in this JVM catching up, then an exact comparison of every application table between
+ * the physical primary and both replicas, and {@code counter.n == count(event)} on every node
+ * (each op increments the counter and inserts one event in one transaction, so a lost or doubled
+ * apply of any entry breaks the equation).
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class CrashSafetyTest {
+
+    private static final String[] NODES = {"primary", "replica-0", "replica-1"};
+    private static final Duration CATCH_UP = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private final List<Server> servers = new ArrayList<>();
+    private final List<Workload> workloads = new ArrayList<>();
+    private final String[] nodeUrls = new String[NODES.length];
+    private Path yaml;
+
+    @BeforeEach
+    void startNodesAndSchema() throws Exception {
+        StringBuilder y = new StringBuilder("dataSources:\n");
+        for (int i = 0; i < NODES.length; i++) {
+            int port = ReplicaOutageTest.freePort();
+            Path base = Files.createDirectories(dir.resolve("server-" + i));
+            servers.add(ReplicaOutageTest.startServer(port, base));
+            nodeUrls[i] = "jdbc:h2:tcp://127.0.0.1:" + port + "/./" + NODES[i].replace("-", "");
+            y.append("  ").append(NODES[i]).append(": { url: \"").append(nodeUrls[i]).append("\", username: sa }\n");
+        }
+        y.append("shards:\n  s0: { primary: primary, replicas: [replica-0, replica-1] }\n");
+        y.append("replication: { retry: { initialBackoff: 20ms, maxBackoff: 300ms } }\n");
+        yaml = dir.resolve("topology.yaml");
+        Files.writeString(yaml, y.toString());
+        try (ShardlineDataSource ds = ShardlineDataSource.fromYaml(yaml)) {
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE event (id BIGINT PRIMARY KEY, payload VARCHAR(40) NOT NULL)");
+                st.execute("CREATE TABLE counter (id INT PRIMARY KEY, n BIGINT NOT NULL)");
+                st.execute("CREATE TABLE note (id BIGINT PRIMARY KEY, txt VARCHAR(60) NOT NULL)");
+                st.executeUpdate("INSERT INTO counter (id, n) VALUES (1, 0)");
+            }
+            assertThat(ds.awaitReplication(CATCH_UP)).isTrue();
+        }
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        for (Workload w : workloads) w.kill();
+        for (Server s : servers) s.stop();
+    }
+
+    /**
+     * The workload JVM writes with 4 threads while its two appliers apply; it is killed at a random
+     * moment, three times over, each restart resuming from whatever the previous one left: half-
+     * applied replica transactions, a replica behind the primary, an open primary transaction.
+     */
+    @Test
+    void killMinus9WhileWritingAndApplyingLosesAndDoublesNothing() throws Exception {
+        long seed = System.nanoTime();
+        Random rnd = new Random(seed);
+        System.out.println("CrashSafetyTest seed " + seed);
+        long seen = 0;
+        for (int run = 1; run <= 3; run++) {
+            Workload w = fork("write", yaml.toString(), Integer.toString(run), "4", "0", "0");
+            w.await(l -> l.equals("READY"), Duration.ofSeconds(40));
+            int target = 200 + rnd.nextInt(300);
+            w.await(l -> l.startsWith("PROGRESS ") && Long.parseLong(l.substring(9)) >= target, Duration.ofSeconds(40));
+            Thread.sleep(rnd.nextInt(80));
+            w.kill();
+            seen += w.lastProgress();
+
+            // at the moment of the crash every node holds some prefix of the commit order: each
+            // prefix satisfies the invariant, a half-applied entry would not
+            long head;
+            try (Connection p = node(0)) {
+                head = single(p, "SELECT position FROM SHARDLINE.LOG_HEAD WHERE id = 1");
+                assertConsistent(p, "primary after kill " + run);
+            }
+            StringBuilder lag = new StringBuilder();
+            for (int i = 1; i < NODES.length; i++) {
+                try (Connection r = node(i)) {
+                    long wm = single(r, "SELECT position FROM SHARDLINE.WATERMARK WHERE id = 1");
+                    assertThat(wm).as(NODES[i] + " watermark").isLessThanOrEqualTo(head);
+                    lag.append(' ').append(NODES[i]).append(" behind by ").append(head - wm);
+                    assertConsistent(r, NODES[i] + " after kill " + run);
+                }
+            }
+            System.out.println("CrashSafetyTest kill " + run + " after " + w.lastProgress() + " ops: head " + head + lag);
+        }
+        convergeAndCompare();
+        try (Connection p = node(0)) {
+            // every op the workloads reported as committed is there (ops after the last report may be too)
+            assertThat(TestTopologies.count(p, "event")).isGreaterThanOrEqualTo(seen);
+        }
+    }
+
+    /**
+     * The workload commits 150 ops (and one auto-commit write), then opens a transaction with
+     * several writes — new events, counter increments, a new note and an update of a committed
+     * note — and is killed before it commits. None of it may appear anywhere; everything before it
+     * must appear everywhere, and the killed transaction's row locks must be gone.
+     */
+    @Test
+    void killMinus9InsideAWriteTransactionLeavesNoTraceOfIt() throws Exception {
+        int tag = 7;
+        int committed = 150;
+        Workload w = fork("tx", yaml.toString(), Integer.toString(tag), Integer.toString(committed));
+        w.await(l -> l.equals("IN_TX"), Duration.ofSeconds(40));
+        try (Connection p = node(0)) {
+            // the open transaction is invisible on the primary while it lasts
+            assertThat(TestTopologies.count(p, "event")).isEqualTo(committed);
+        }
+        w.kill();
+
+        // the convergence marker updates the counter row the killed transaction had locked
+        convergeAndCompare();
+        for (int i = 0; i < NODES.length; i++) {
+            try (Connection c = node(i)) {
+                String as = NODES[i];
+                assertThat(single(c, "SELECT n FROM counter WHERE id = 1")).as(as).isEqualTo(committed);
+                assertThat(TestTopologies.count(c, "event")).as(as).isEqualTo(committed);
+                assertThat(single(c, "SELECT COUNT(*) FROM event WHERE id BETWEEN " + CrashWorkload.id(tag, 0, 0)
+                        + " AND " + CrashWorkload.id(tag, 0, committed - 1))).as(as).isEqualTo(committed);
+                assertThat(single(c, "SELECT COUNT(*) FROM event WHERE payload = 'never committed'")).as(as).isZero();
+                assertThat(TestTopologies.dump(c, "note", "id")).as(as)
+                        .containsExactly(List.of(Long.toString(CrashWorkload.id(tag, 0, 0)), "committed in auto-commit"));
+            }
+        }
+    }
+
+    /**
+     * Two application instances write and apply at the same time for a few seconds: positions
+     * stay contiguous across processes (one per committed transaction, none lost to a race), the
+     * two instances' appliers never apply an entry twice, and all nodes end identical. Each
+     * instance also runs a CREATE TABLE every 15 ops of one thread: a DDL entry is applied outside
+     * the watermark lock (DDL commits implicitly), so the other instance's applier may see the
+     * attempt marker and re-run it meanwhile; neither may move the watermark back afterwards.
+     */
+    @Test
+    void twoApplicationInstancesShareOneGaplessLogAndApplyEachEntryOnce() throws Exception {
+        long headBefore;
+        try (Connection p = node(0)) {
+            headBefore = single(p, "SELECT position FROM SHARDLINE.LOG_HEAD WHERE id = 1");
+        }
+        Workload a = fork("write", yaml.toString(), "11", "3", "0", "4000", "15");
+        Workload b = fork("write", yaml.toString(), "12", "3", "0", "4000", "15");
+        String doneA = a.await(l -> l.startsWith("DONE "), Duration.ofSeconds(60));
+        String doneB = b.await(l -> l.startsWith("DONE "), Duration.ofSeconds(60));
+        assertThat(a.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(b.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(a.process.exitValue()).as(a.output()).isZero();
+        assertThat(b.process.exitValue()).as(b.output()).isZero();
+        long committed = field(doneA, "committed") + field(doneB, "committed");
+        long failed = field(doneA, "failed") + field(doneB, "failed");
+        System.out.println("CrashSafetyTest two instances: " + doneA + " / " + doneB);
+        assertThat(field(doneA, "committed")).isPositive();
+        assertThat(field(doneB, "committed")).isPositive();
+
+        try {
+            convergeAndCompare();
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n--- instance A:\n" + a.output() + "--- instance B:\n" + b.output(), e);
+        }
+        try (Connection p = node(0)) {
+            long events = TestTopologies.count(p, "event");
+            long notes = TestTopologies.count(p, "note");
+            long head = single(p, "SELECT position FROM SHARDLINE.LOG_HEAD WHERE id = 1");
+            // one position per committed transaction (each op, each auto-commit note, each DDL, the marker): no gaps, no reuse
+            if (failed == 0) {
+                assertThat(events).isEqualTo(committed);
+                long ddl = tables(p).stream().filter(t -> t.startsWith("DDL_")).count();
+                assertThat(head - headBefore).isEqualTo(events + notes + ddl + 1);
+            } else {
+                assertThat(events).isBetween(committed, committed + failed);
+            }
+        }
+        assertThat(failed).as("ops that failed (see the workload output)\n" + a.output() + b.output()).isZero();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * A fresh runtime in this JVM commits a no-op marker write (after everything the killed or
+     * finished workloads committed) and waits until both replicas applied it; then the physical
+     * databases are compared.
+     */
+    private void convergeAndCompare() throws Exception {
+        try (ShardlineDataSource ds = ShardlineDataSource.fromYaml(yaml)) {
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                assertThat(st.executeUpdate("UPDATE counter SET n = n WHERE id = 1")).isEqualTo(1);
+            }
+            assertThat(ds.awaitReplication(CATCH_UP)).as("replicas caught up: %s", ds.status()).isTrue();
+        }
+        try (Connection p = node(0)) {
+            long head = single(p, "SELECT position FROM SHARDLINE.LOG_HEAD WHERE id = 1");
+            // what is left of the log after pruning is contiguous and ends at the head
+            try (Statement st = p.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT MIN(position), MAX(position), COUNT(*) FROM SHARDLINE.LOG")) {
+                rs.next();
+                long count = rs.getLong(3);
+                if (count > 0) {
+                    assertThat(rs.getLong(2)).as("last log position").isEqualTo(head);
+                    assertThat(count).as("log positions %d..%d without gaps", rs.getLong(1), rs.getLong(2))
+                            .isEqualTo(rs.getLong(2) - rs.getLong(1) + 1);
+                }
+            }
+            assertConsistent(p, "primary");
+            List<String> tables = tables(p);
+            assertThat(tables).contains("COUNTER", "EVENT", "NOTE");
+            for (int i = 1; i < NODES.length; i++) {
+                try (Connection r = node(i)) {
+                    assertThat(single(r, "SELECT position FROM SHARDLINE.WATERMARK WHERE id = 1")).as(NODES[i] + " watermark")
+                            .isEqualTo(head);
+                    assertThat(tables(r)).as(NODES[i] + " tables").isEqualTo(tables);
+                    for (String t : List.of("COUNTER", "EVENT", "NOTE")) {
+                        assertThat(TestTopologies.dump(r, t, "id")).as(NODES[i] + " " + t).isEqualTo(TestTopologies.dump(p, t, "id"));
+                    }
+                    assertConsistent(r, NODES[i]);
+                }
+            }
+        }
+    }
+
+    private static void assertConsistent(Connection c, String as) throws SQLException {
+        assertThat(single(c, "SELECT n FROM counter WHERE id = 1")).as(as + ": counter.n == count(event)")
+                .isEqualTo(TestTopologies.count(c, "event"));
+    }
+
+    private static List<String> tables(Connection c) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC'"
+                     + " ORDER BY TABLE_NAME")) {
+            while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
+    }
+
+    private static long single(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            assertThat(rs.next()).as(sql).isTrue();
+            return rs.getLong(1);
+        }
+    }
+
+    private static long field(String line, String name) {
+        for (String part : line.split(" ")) {
+            if (part.startsWith(name + "=")) return Long.parseLong(part.substring(name.length() + 1));
+        }
+        throw new IllegalArgumentException(name + " not in " + line);
+    }
+
+    private Connection node(int i) throws SQLException {
+        return DriverManager.getConnection(nodeUrls[i], "sa", "");
+    }
+
+    private Workload fork(String... args) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), CrashWorkload.class.getName()));
+        cmd.addAll(List.of(args));
+        Workload w = new Workload(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+        workloads.add(w);
+        return w;
+    }
+
+    /** A forked {@link CrashWorkload} and the lines it printed. */
+    private static final class Workload {
+        final Process process;
+        private final List<String> lines = new ArrayList<>();
+        private boolean ended;
+
+        Workload(Process process) {
+            this.process = process;
+            Thread reader = new Thread(this::read, "workload-output-" + process.pid());
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void read() {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l; (l = in.readLine()) != null; ) {
+                    synchronized (this) {
+                        lines.add(l);
+                        notifyAll();
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process was killed
+            } finally {
+                synchronized (this) {
+                    ended = true;
+                    notifyAll();
+                }
+            }
+        }
+
+        /** Waits for a line matching {@code p}; fails with the output if the process ends or time runs out. */
+        synchronized String await(Predicate<String> p, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            int from = 0;
+            while (true) {
+                for (; from < lines.size(); from++) {
+                    if (p.test(lines.get(from))) return lines.get(from);
+                }
+                long left = deadline - System.nanoTime();
+                if (ended || left <= 0) {
+                    throw new AssertionError((ended ? "workload ended" : "timed out") + " without the expected line; output:\n"
+                            + String.join("\n", lines));
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+
+        synchronized long lastProgress() {
+            long last = 0;
+            for (String l : lines) if (l.startsWith("PROGRESS ")) last = Long.parseLong(l.substring(9));
+            return last;
+        }
+
+        synchronized String output() {
+            return String.join("\n", lines) + "\n";
+        }
+
+        void kill() throws InterruptedException {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
