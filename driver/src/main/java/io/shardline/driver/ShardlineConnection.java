@@ -427,8 +427,17 @@ final class ShardlineConnection implements Connection, ShardlineSession {
             } catch (IllegalArgumentException e) {
                 throw new SQLException("cannot replicate this transaction: " + e.getMessage(), "22023", e);
             }
-            position = shard.log.append(c, payload);
-            c.commit();
+            // Committers of this process queue here rather than on the log head's row lock: the
+            // database's lock wait (H2's in particular) is far slower than a JVM lock, and the row
+            // lock is held from the append to the commit either way. The row lock still orders
+            // commits across application instances.
+            shard.commitLock.lock();
+            try {
+                position = shard.log.append(c, payload);
+                c.commit();
+            } finally {
+                shard.commitLock.unlock();
+            }
         } catch (SQLException e) {
             try {
                 c.rollback();

@@ -87,6 +87,8 @@ final class ShardlineRuntime implements AutoCloseable {
         volatile long ddlBarrier;
         final ReplicaBalancer balancer;
         volatile LogMaintenance maintenance;
+        /** Serialises append + commit among this process's committers (see ShardlineConnection). */
+        final java.util.concurrent.locks.ReentrantLock commitLock = new java.util.concurrent.locks.ReentrantLock();
 
         Shard(int index, String name, Node primary, Node[] replicas, ReplicationLog log, Dialect dialect,
               ReplicaBalancer balancer) {
