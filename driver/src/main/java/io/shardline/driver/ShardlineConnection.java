@@ -1,11 +1,5 @@
 package io.shardline.driver;
 
-import io.shardline.replication.LogEntryCodec;
-import io.shardline.replication.LogMaintenance;
-import io.shardline.replication.LoggedStatement;
-import io.shardline.replication.ReplicaApplier;
-import io.shardline.replication.ReplicaState;
-import io.shardline.routing.ReplicaCandidates;
 import io.shardline.routing.StatementInfo;
 import java.sql.Array;
 import java.sql.Blob;
@@ -25,52 +19,42 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Struct;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 
 /**
- * A logical connection: what the application holds. It owns at most one physical connection per
- * node (taken from that node's pool when first needed and returned on {@link #close()}), the
- * statements of the open transaction that still have to reach the log, and the position of this
- * connection's last commit (for read-your-writes).
+ * A logical connection: what the application holds. Its business with each shard lives in a
+ * {@link ShardSession} (physical connections to that shard's nodes, pending writes, last commit
+ * position), created when the connection first touches the shard. The connection itself holds
+ * what the application set: auto-commit, read-only, isolation, schema, session statements.
  *
- * <p>Where a statement goes is decided by its {@link StatementInfo} kind: reads go to a replica
- * when the connection is in auto-commit or read-only mode and a replica has applied everything
- * this connection committed; everything else goes to the primary. Writes are recorded and, at
- * commit, appended to the log in the same primary transaction.
+ * <p>A transaction that wrote to several shards commits them one after the other in shard order,
+ * each with its own log entry (see {@code docs/sharding.md} for what that means on failure).
  */
 final class ShardlineConnection implements Connection, ShardlineSession {
 
     final ShardlineRuntime runtime;
-    final ShardlineRuntime.Shard shard;
     private final String url;
-
-    private Connection primary;
-    private final Connection[] replicas;
-    /** The replica a read-only transaction is pinned to, or -1. */
-    private int pinned = -1;
-    private final ArrayList<LoggedStatement> pending = new ArrayList<>();
+    private final ShardSession[] sessions;
     private final List<String> sessionStatements = new ArrayList<>(0);
     private final List<ShardlineStatement> statements = new ArrayList<>();
 
-    private boolean autoCommit = true;
-    private boolean readOnly;
+    boolean autoCommit = true;
+    boolean readOnly;
     private int isolation = -1;
     private int holdability = -1;
     private String catalog;
     private String schema;
     private boolean closed;
-    /** Position of this connection's last commit on its shard: reads need a replica at least there. */
-    private long lastCommit;
     private SQLWarning warnings;
 
     ShardlineConnection(ShardlineRuntime runtime, String url) {
         this.runtime = runtime;
-        this.shard = runtime.defaultShard;
         this.url = url;
-        this.replicas = new Connection[shard.replicas.length];
+        this.sessions = new ShardSession[runtime.shards.size()];
     }
 
     // ------------------------------------------------------------------ routing
@@ -83,190 +67,37 @@ final class ShardlineConnection implements Connection, ShardlineSession {
         if (closed) throw new SQLException("connection is closed", "08003");
     }
 
-    /**
-     * The replicas as this connection's next read sees them. One instance per connection (a
-     * connection is used by one thread at a time), so choosing a replica allocates nothing.
-     */
-    private final class ReadCandidates implements ReplicaCandidates {
-        long minPosition;
-        long maxLagMillis;
-        long head;
-        long now;
-
-        @Override
-        public int size() {
-            return shard.replicas.length;
+    /** This connection's session with shard {@code index}, created on first use. */
+    ShardSession session(int index) {
+        ShardSession s = sessions[index];
+        if (s == null) {
+            s = new ShardSession(this, runtime.shards.get(index));
+            sessions[index] = s;
         }
-
-        @Override
-        public boolean eligible(int i) {
-            ShardlineRuntime.Node n = shard.replicas[i];
-            ReplicaApplier a = n.applier;
-            ReplicaState s = a.state();
-            if (s == ReplicaState.DOWN || s == ReplicaState.BROKEN || s == ReplicaState.STOPPED) return false;
-            if (n.ejectedUntilNanos - now > 0) return false;
-            long applied = a.appliedPosition();
-            if (applied < minPosition) return false;
-            // lag in time, as measured by log maintenance; a replica that has everything this
-            // process committed is current whatever the last measurement said
-            if (applied < head) {
-                LogMaintenance m = shard.maintenance;
-                if (m != null && m.lagMillis(i) > maxLagMillis) return false;
-            }
-            return true;
-        }
-
-        @Override
-        public int weight(int i) {
-            return shard.replicas[i].weight;
-        }
-
-        @Override
-        public long lagEntries(int i) {
-            return Math.max(0, head - shard.replicas[i].applier.appliedPosition());
-        }
+        return s;
     }
 
-    private final ReadCandidates candidates = new ReadCandidates();
-
-    /** The log position a replica must have applied to serve this connection's reads. */
-    private long minimumPosition() {
-        long ddl = shard.ddlBarrier;
-        if (runtime.eventualReads) return ddl;
-        return Math.max(lastCommit, ddl);
+    /** The session with the default shard (unsharded tables, metadata, session state). */
+    ShardSession defaultSession() {
+        return session(runtime.defaultShard.index);
     }
 
-    private int chooseReplica() {
-        ReadCandidates c = candidates;
-        c.minPosition = minimumPosition();
-        c.maxLagMillis = runtime.maxLagMillis;
-        c.head = shard.head();
-        c.now = System.nanoTime();
-        return shard.balancer.choose(c);
+    /** The session a statement with this analysis runs in (the default shard until sharding routes it). */
+    ShardSession sessionFor(StatementInfo info) {
+        return defaultSession();
     }
 
-    /** The connection a query with this analysis runs on. */
-    Connection readConnection(StatementInfo info) throws SQLException {
-        checkOpen();
-        if (info.kind() == StatementInfo.Kind.READ && !info.forcePrimary() && (autoCommit || readOnly)
-                && !runtime.primaryReads) {
-            if (readOnly && !autoCommit) {
-                if (pinned < 0) pinned = chooseReplica();
-                if (pinned >= 0) {
-                    Connection c = replica(pinned);
-                    if (c != null) return c;
-                    pinned = -1;
-                }
-            } else {
-                for (int attempt = 0; attempt < shard.replicas.length; attempt++) {
-                    int i = chooseReplica();
-                    if (i < 0) break;
-                    Connection c = replica(i);
-                    if (c != null) return c;
-                    shard.replicas[i].eject(runtime.ejectInitialMillis, runtime.ejectMaxMillis);
-                }
-            }
-            if (!runtime.topology.reads().fallbackToPrimary() && shard.replicas.length > 0) {
-                throw new java.sql.SQLTransientConnectionException(
-                        "no replica of shard '" + shard.name + "' can serve this read (down, ejected, or behind this"
-                        + " connection's last commit or reads.maxLag) and reads.fallbackToPrimary is false", "08001");
-            }
-        }
-        return primary();
+    /** The sessions opened so far, in shard order (entries may be null). */
+    ShardSession[] sessions() {
+        return sessions;
     }
 
-    /**
-     * A read failed on {@code c}. If {@code c} is a replica and the failure is a connection
-     * failure, the replica is ejected for a backoff period and its physical connection dropped.
-     *
-     * @return true if the read may be retried elsewhere: only in auto-commit mode (outside a
-     *     transaction) and only for a connection failure of a replica
-     */
-    boolean readFailed(Connection c, SQLException e) {
-        if (c == primary || !ReplicaApplier.isTransient(e)) return false;
-        for (int i = 0; i < replicas.length; i++) {
-            if (replicas[i] == c) {
-                shard.replicas[i].eject(runtime.ejectInitialMillis, runtime.ejectMaxMillis);
-                replicas[i] = null;
-                if (pinned == i) pinned = -1;
-                try {
-                    c.close();
-                } catch (SQLException ignored) {
-                    // it is failing already
-                }
-                return autoCommit;
-            }
-        }
-        return false;
-    }
-
-    /** A read on {@code c} succeeded: count it for the node that served it. */
-    void readSucceeded(Connection c) {
-        if (c == primary) {
-            shard.primary.reads.increment();
-            return;
-        }
-        for (int i = 0; i < replicas.length; i++) {
-            if (replicas[i] == c) {
-                ShardlineRuntime.Node n = shard.replicas[i];
-                n.reads.increment();
-                n.readSucceeded();
-                return;
-            }
-        }
-    }
-
-    /** The primary physical connection, taken from its pool on first use. */
+    /** The default shard's primary physical connection (metadata, LOBs, client info). */
     Connection primary() throws SQLException {
-        checkOpen();
-        Connection c = primary;
-        if (c == null) {
-            c = shard.primary.pool.getConnection();
-            try {
-                configure(c, autoCommit, false);
-            } catch (SQLException e) {
-                c.close();
-                throw e;
-            }
-            primary = c;
-        }
-        return c;
+        return defaultSession().primary();
     }
 
-    /** The primary physical connection if one is held, else null. */
-    Connection primaryIfOpen() {
-        return primary;
-    }
-
-    /** Which replica {@code c} is a connection to. */
-    int replicaIndexOf(Connection c) throws SQLException {
-        for (int i = 0; i < replicas.length; i++) if (replicas[i] == c) return i;
-        throw new SQLException("internal: connection is not one of this logical connection's", "XX000");
-    }
-
-    /** Replica {@code i}'s physical connection, or null if it cannot be had right now. */
-    private Connection replica(int i) {
-        Connection c = replicas[i];
-        if (c == null) {
-            try {
-                c = shard.replicas[i].pool.getConnection();
-                configure(c, !(readOnly && !autoCommit), true);
-                replicas[i] = c;
-            } catch (SQLException e) {
-                if (c != null) {
-                    try {
-                        c.close();
-                    } catch (SQLException ignored) {
-                        // already failing
-                    }
-                }
-                return null;
-            }
-        }
-        return c;
-    }
-
-    private void configure(Connection c, boolean physicalAutoCommit, boolean replica) throws SQLException {
+    void configure(Connection c, boolean physicalAutoCommit, boolean replica) throws SQLException {
         if (c.getAutoCommit() != physicalAutoCommit) c.setAutoCommit(physicalAutoCommit);
         if (isolation >= 0) c.setTransactionIsolation(isolation);
         if (holdability >= 0) c.setHoldability(holdability);
@@ -279,99 +110,13 @@ final class ShardlineConnection implements Connection, ShardlineSession {
         }
     }
 
-    // ------------------------------------------------------------------ writes
-
-    /**
-     * Checks that a write may run and returns the primary connection, in a transaction: in
-     * auto-commit mode Shardline opens one so that the statement and its log entry commit together.
-     */
-    Connection beginWrite(StatementInfo info) throws SQLException {
+    /** Runs DDL on every shard's primary, in shard order; each logs it for its replicas. */
+    boolean executeDdl(String sql) throws SQLException {
         checkOpen();
-        if (readOnly) {
-            throw new SQLException("cannot execute a write in a read-only connection: " + abbreviate(info.sql()), "25006");
-        }
-        String reason = info.nonReplayableReason();
-        if (reason != null) {
-            throw new SQLFeatureNotSupportedException(reason + " cannot be replicated exactly (its effect depends on rows"
-                    + " it does not write, which a replica may see differently); refused: " + abbreviate(info.sql()), "0A000");
-        }
-        if (!info.nondeterministicFunctions().isEmpty()) {
-            // replaceable calls are evaluated on the primary and bound (Determinism); the rest is refused
-            String refusal = info.deterministic().refusal();
-            if (refusal != null) throw Determinism.refused(refusal, info);
-        }
-        Connection c = primary();
-        if (autoCommit) c.setAutoCommit(false);
-        shard.primary.writes.increment();
-        return c;
-    }
-
-    /** Records the statements a successful write produced; in auto-commit mode commits them with their log entry. */
-    void endWrite(LoggedStatement st) throws SQLException {
-        pending.add(st);
-        if (autoCommit) commitPrimary(false);
-    }
-
-    /** Records several statements (a batch). */
-    void endWrite(List<LoggedStatement> sts) throws SQLException {
-        pending.addAll(sts);
-        if (autoCommit) commitPrimary(false);
-    }
-
-    /**
-     * A write failed on the primary. In auto-commit mode its transaction is rolled back. If the
-     * statement ran but could not be captured for the log ({@code ranUnlogged}), the whole
-     * transaction is rolled back: committing it would put a write on the primary that replicas
-     * never see.
-     */
-    void failWrite(boolean ranUnlogged, SQLException cause) throws SQLException {
-        if (primary == null) throw cause;
-        if (autoCommit || ranUnlogged) {
-            try {
-                primary.rollback();
-            } catch (SQLException e) {
-                cause.addSuppressed(e);
-            }
-            pending.clear();
-            if (autoCommit) restoreAutoCommit(cause);
-            if (ranUnlogged && !autoCommit) {
-                throw new SQLException("the transaction was rolled back: a statement ran on the primary but could not be"
-                        + " recorded for replication (" + cause.getMessage() + ")", "40000", cause);
-            }
-        }
-        throw cause;
-    }
-
-    private void restoreAutoCommit(SQLException cause) {
-        try {
-            primary.setAutoCommit(true);
-        } catch (SQLException e) {
-            if (cause != null) cause.addSuppressed(e);
-        }
-    }
-
-    /** Runs DDL on the primary and logs it as its own entry, after committing any pending writes. */
-    boolean executeDdl(String sql, Statement physicalOrNull) throws SQLException {
-        checkOpen();
-        if (readOnly) throw new SQLException("cannot execute DDL in a read-only connection", "25006");
-        Connection c = primary();
-        // H2 and MySQL commit the open transaction implicitly before DDL: commit it ourselves so
-        // that its log entry commits with it.
-        if (!autoCommit && !pending.isEmpty()) commitPrimary(false);
-        boolean result;
-        try (Statement st = physicalOrNull == null ? c.createStatement() : null) {
-            Statement s = physicalOrNull == null ? st : physicalOrNull;
-            result = s.execute(sql);
-        }
-        shard.primary.writes.increment();
-        runtime.schemaChanged();
-        boolean ac = c.getAutoCommit();
-        if (ac) c.setAutoCommit(false);
-        pending.add(LoggedStatement.ddl(sql));
-        try {
-            commitPrimary(true);
-        } finally {
-            if (ac && !c.isClosed()) c.setAutoCommit(true);
+        boolean result = false;
+        for (int i = 0; i < sessions.length; i++) {
+            boolean r = session(i).executeDdl(sql);
+            if (i == 0) result = r;
         }
         return result;
     }
@@ -383,8 +128,10 @@ final class ShardlineConnection implements Connection, ShardlineSession {
         try (Statement st = primary().createStatement()) {
             r = st.execute(sql);
         }
-        for (Connection c : replicas) {
-            if (c != null) {
+        for (ShardSession s : sessions) {
+            if (s == null) continue;
+            for (Connection c : s.physicalConnections()) {
+                if (c == null || c == primary()) continue;
                 try (Statement st = c.createStatement()) {
                     st.execute(sql);
                 }
@@ -408,85 +155,17 @@ final class ShardlineConnection implements Connection, ShardlineSession {
         }
     }
 
-    /**
-     * Commits the primary transaction; when it wrote, appends its log entry first, in the same
-     * transaction, so the write and its entry become durable together.
-     */
-    private void commitPrimary(boolean ddl) throws SQLException {
-        Connection c = primary;
-        if (c == null) return;
-        if (pending.isEmpty()) {
-            c.commit();
-            return;
-        }
-        long position;
-        try {
-            byte[] payload;
-            try {
-                payload = LogEntryCodec.encode(pending);
-            } catch (IllegalArgumentException e) {
-                throw new SQLException("cannot replicate this transaction: " + e.getMessage(), "22023", e);
-            }
-            // Committers of this process queue here rather than on the log head's row lock: the
-            // database's lock wait (H2's in particular) is far slower than a JVM lock, and the row
-            // lock is held from the append to the commit either way. The row lock still orders
-            // commits across application instances.
-            shard.commitLock.lock();
-            try {
-                position = shard.log.append(c, payload);
-                c.commit();
-            } finally {
-                shard.commitLock.unlock();
-            }
-        } catch (SQLException e) {
-            try {
-                c.rollback();
-            } catch (SQLException r) {
-                e.addSuppressed(r);
-            }
-            pending.clear();
-            if (autoCommit && !ddl) restoreAutoCommit(e);
-            throw e;
-        }
-        pending.clear();
-        if (autoCommit && !ddl) c.setAutoCommit(true);
-        lastCommit = position;
-        shard.committed(position, ddl);
-        if (runtime.topology.replication().sync()) awaitAcks(position);
-    }
-
-    /**
-     * Sync mode: the commit returns once {@code ackReplicas} replicas applied it, or after
-     * {@code ackTimeout}, degraded to async (counted, and the listener is told). Either way the
-     * write is committed on the primary and will reach every replica.
-     */
-    private void awaitAcks(long position) throws SQLException {
-        var rc = runtime.topology.replication();
-        int required = rc.requiredAcks(shard.replicas.length);
-        if (required == 0) return;
-        int acked;
-        try {
-            acked = shard.awaitAcks(position, required, rc.ackTimeout().toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.sql.SQLTransientException("interrupted while waiting for replicas to acknowledge log position "
-                    + position + " (the write is committed on the primary)", "HY008", e);
-        }
-        if (acked < required) {
-            runtime.ackTimeouts.increment();
-            runtime.listener().ackTimedOut(shard.name, position, acked, required);
-        }
-    }
-
-    /** This connection's last committed log position on its shard (for read-your-writes tokens). */
-    long lastCommitPosition() {
-        return lastCommit;
-    }
-
     @Override
     public String sessionToken() throws SQLException {
         checkOpen();
-        return shard.name + ":" + lastCommit;
+        StringBuilder b = new StringBuilder();
+        for (ShardSession s : sessions) {
+            if (s == null || s.lastCommit == 0) continue;
+            if (b.length() > 0) b.append(',');
+            b.append(s.shard.name).append(':').append(s.lastCommit);
+        }
+        if (b.length() == 0) b.append(runtime.defaultShard.name).append(":0");
+        return b.toString();
     }
 
     @Override
@@ -502,8 +181,24 @@ final class ShardlineConnection implements Connection, ShardlineSession {
             } catch (NumberFormatException e) {
                 throw new SQLException("malformed Shardline session token '" + token + "'", "22023", e);
             }
-            if (part.substring(0, colon).trim().equals(shard.name)) lastCommit = Math.max(lastCommit, position);
+            String name = part.substring(0, colon).trim();
+            for (ShardlineRuntime.Shard sh : runtime.shards) {
+                if (sh.name.equals(name)) {
+                    ShardSession s = session(sh.index);
+                    s.lastCommit = Math.max(s.lastCommit, position);
+                }
+            }
         }
+    }
+
+    /** Every physical connection currently held, across shards and nodes. */
+    private List<Connection> physicalConnections() {
+        List<Connection> all = new ArrayList<>();
+        for (ShardSession s : sessions) {
+            if (s == null) continue;
+            for (Connection c : s.physicalConnections()) if (c != null) all.add(c);
+        }
+        return all;
     }
 
     void register(ShardlineStatement st) {
@@ -605,10 +300,13 @@ final class ShardlineConnection implements Connection, ShardlineSession {
     public void setAutoCommit(boolean autoCommit) throws SQLException {
         checkOpen();
         if (this.autoCommit == autoCommit) return;
-        if (autoCommit) commit0(); // JDBC: switching auto-commit on commits the open transaction
+        if (autoCommit) commitAll(); // JDBC: switching auto-commit on commits the open transaction
         this.autoCommit = autoCommit;
-        endPin(true);
-        if (primary != null) primary.setAutoCommit(autoCommit);
+        for (ShardSession s : sessions) {
+            if (s == null) continue;
+            s.endPin(true);
+            s.autoCommitChanged(autoCommit);
+        }
     }
 
     @Override
@@ -621,41 +319,50 @@ final class ShardlineConnection implements Connection, ShardlineSession {
     public void commit() throws SQLException {
         checkOpen();
         if (autoCommit) throw new SQLException("cannot commit when auto-commit is enabled", "25000");
-        commit0();
+        commitAll();
     }
 
-    private void commit0() throws SQLException {
-        try {
-            commitPrimary(false);
-        } finally {
-            endPin(true);
-        }
-    }
-
-    private void endPin(boolean commit) throws SQLException {
-        if (pinned >= 0) {
-            Connection c = replicas[pinned];
-            pinned = -1;
-            if (c != null && !c.getAutoCommit()) {
-                if (commit) c.commit();
-                else c.rollback();
+    /**
+     * Commits every shard's part of the transaction in shard order. If one fails, the shards
+     * before it stay committed and the ones after it are rolled back: best effort across shards,
+     * as documented in docs/sharding.md.
+     */
+    private void commitAll() throws SQLException {
+        SQLException failure = null;
+        for (ShardSession s : sessions) {
+            if (s == null) continue;
+            if (failure != null) {
+                try {
+                    s.rollback();
+                } catch (SQLException e) {
+                    failure.addSuppressed(e);
+                }
+                continue;
+            }
+            try {
+                s.commit();
+            } catch (SQLException e) {
+                failure = e;
             }
         }
-        for (Connection c : replicas) {
-            if (c != null && c.getAutoCommit() != (autoCommit || !readOnly)) c.setAutoCommit(autoCommit || !readOnly);
-        }
+        if (failure != null) throw failure;
     }
 
     @Override
     public void rollback() throws SQLException {
         checkOpen();
         if (autoCommit) throw new SQLException("cannot roll back when auto-commit is enabled", "25000");
-        pending.clear();
-        try {
-            if (primary != null) primary.rollback();
-        } finally {
-            endPin(false);
+        SQLException failure = null;
+        for (ShardSession s : sessions) {
+            if (s == null) continue;
+            try {
+                s.rollback();
+            } catch (SQLException e) {
+                if (failure == null) failure = e;
+                else failure.addSuppressed(e);
+            }
         }
+        if (failure != null) throw failure;
     }
 
     @Override
@@ -669,28 +376,11 @@ final class ShardlineConnection implements Connection, ShardlineSession {
                 failure = e;
             }
         }
-        pending.clear();
-        if (primary != null) {
-            try {
-                if (!primary.getAutoCommit()) primary.rollback();
-            } catch (SQLException e) {
-                failure = e;
-            }
-            try {
-                primary.close();
-            } catch (SQLException e) {
-                failure = e;
-            }
-            primary = null;
-        }
-        for (int i = 0; i < replicas.length; i++) {
-            if (replicas[i] != null) {
-                try {
-                    replicas[i].close();
-                } catch (SQLException e) {
-                    failure = e;
-                }
-                replicas[i] = null;
+        for (int i = 0; i < sessions.length; i++) {
+            if (sessions[i] != null) {
+                SQLException e = sessions[i].close();
+                if (e != null) failure = e;
+                sessions[i] = null;
             }
         }
         closed = true;
@@ -711,16 +401,15 @@ final class ShardlineConnection implements Connection, ShardlineSession {
     public void setReadOnly(boolean readOnly) throws SQLException {
         checkOpen();
         if (this.readOnly == readOnly) return;
-        if (!autoCommit && (!pending.isEmpty() || pinned >= 0)) {
-            throw new SQLException("cannot change read-only mode inside a transaction", "25001");
-        }
-        this.readOnly = readOnly;
-        for (Connection c : replicas) {
-            if (c != null) {
-                c.setReadOnly(readOnly);
-                c.setAutoCommit(autoCommit || !readOnly);
+        if (!autoCommit) {
+            for (ShardSession s : sessions) {
+                if (s != null && s.inTransaction()) {
+                    throw new SQLException("cannot change read-only mode inside a transaction", "25001");
+                }
             }
         }
+        this.readOnly = readOnly;
+        for (ShardSession s : sessions) if (s != null) s.readOnlyChanged(readOnly);
     }
 
     @Override
@@ -745,8 +434,7 @@ final class ShardlineConnection implements Connection, ShardlineSession {
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
         checkOpen();
-        if (primary != null) primary.setTransactionIsolation(level);
-        for (Connection c : replicas) if (c != null) c.setTransactionIsolation(level);
+        for (Connection c : physicalConnections()) c.setTransactionIsolation(level);
         isolation = level;
     }
 
@@ -759,6 +447,7 @@ final class ShardlineConnection implements Connection, ShardlineSession {
     public SQLWarning getWarnings() throws SQLException {
         checkOpen();
         SQLWarning w = warnings;
+        Connection primary = defaultSession().primaryIfOpen();
         if (primary != null) {
             SQLWarning pw = primary.getWarnings();
             if (pw != null) {
@@ -773,6 +462,7 @@ final class ShardlineConnection implements Connection, ShardlineSession {
     public void clearWarnings() throws SQLException {
         checkOpen();
         warnings = null;
+        Connection primary = defaultSession().primaryIfOpen();
         if (primary != null) primary.clearWarnings();
     }
 
@@ -789,8 +479,7 @@ final class ShardlineConnection implements Connection, ShardlineSession {
     @Override
     public void setHoldability(int holdability) throws SQLException {
         checkOpen();
-        if (primary != null) primary.setHoldability(holdability);
-        for (Connection c : replicas) if (c != null) c.setHoldability(holdability);
+        for (Connection c : physicalConnections()) c.setHoldability(holdability);
         this.holdability = holdability;
     }
 
@@ -813,21 +502,33 @@ final class ShardlineConnection implements Connection, ShardlineSession {
     private Savepoint savepoint(String name) throws SQLException {
         checkOpen();
         if (autoCommit) throw new SQLException("cannot set a savepoint in auto-commit mode", "3B000");
-        Connection c = primary();
-        Savepoint sp = name == null ? c.setSavepoint() : c.setSavepoint(name);
-        return new ShardlineSavepoint(sp, pending.size());
+        // a savepoint on every shard this transaction has touched; shards touched later are rolled
+        // back whole when the transaction returns to this savepoint
+        defaultSession().primary();
+        Map<Integer, ShardSavepoint> parts = new HashMap<>();
+        for (ShardSession s : sessions) {
+            if (s == null || s.primaryIfOpen() == null) continue;
+            Connection c = s.primaryIfOpen();
+            Savepoint sp = name == null ? c.setSavepoint() : c.setSavepoint(name);
+            parts.put(s.shard.index, new ShardSavepoint(sp, s.pending.size()));
+        }
+        return new ShardlineSavepoint(parts.get(runtime.defaultShard.index).physical(), parts);
     }
 
-    /** A primary savepoint plus how many statements were pending when it was set. */
-    record ShardlineSavepoint(Savepoint physical, int pendingSize) implements Savepoint {
+    /** One shard's part of a savepoint: the physical savepoint and how many statements were pending. */
+    record ShardSavepoint(Savepoint physical, int pendingSize) {
+    }
+
+    /** A savepoint of the logical connection: one per shard touched when it was set. */
+    record ShardlineSavepoint(Savepoint main, Map<Integer, ShardSavepoint> parts) implements Savepoint {
         @Override
         public int getSavepointId() throws SQLException {
-            return physical.getSavepointId();
+            return main.getSavepointId();
         }
 
         @Override
         public String getSavepointName() throws SQLException {
-            return physical.getSavepointName();
+            return main.getSavepointName();
         }
     }
 
@@ -840,15 +541,26 @@ final class ShardlineConnection implements Connection, ShardlineSession {
     public void rollback(Savepoint savepoint) throws SQLException {
         checkOpen();
         ShardlineSavepoint sp = own(savepoint);
-        primary().rollback(sp.physical());
-        // the statements after the savepoint are undone on the primary: they must not reach the log
-        while (pending.size() > sp.pendingSize()) pending.remove(pending.size() - 1);
+        for (ShardSession s : sessions) {
+            if (s == null) continue;
+            ShardSavepoint part = sp.parts().get(s.shard.index);
+            if (part != null) {
+                s.primary().rollback(part.physical());
+                // the statements after the savepoint are undone on the primary: they must not reach the log
+                while (s.pending.size() > part.pendingSize()) s.pending.remove(s.pending.size() - 1);
+            } else if (s.primaryIfOpen() != null) {
+                s.rollback(); // everything this shard did came after the savepoint
+            }
+        }
     }
 
     @Override
     public void releaseSavepoint(Savepoint savepoint) throws SQLException {
         checkOpen();
-        primary().releaseSavepoint(own(savepoint).physical());
+        for (Map.Entry<Integer, ShardSavepoint> e : own(savepoint).parts().entrySet()) {
+            ShardSession s = sessions[e.getKey()];
+            if (s != null && s.primaryIfOpen() != null) s.primaryIfOpen().releaseSavepoint(e.getValue().physical());
+        }
     }
 
     @Override
@@ -922,8 +634,7 @@ final class ShardlineConnection implements Connection, ShardlineSession {
     @Override
     public void setSchema(String schema) throws SQLException {
         checkOpen();
-        if (primary != null) primary.setSchema(schema);
-        for (Connection c : replicas) if (c != null) c.setSchema(schema);
+        for (Connection c : physicalConnections()) c.setSchema(schema);
         this.schema = schema;
     }
 
@@ -936,8 +647,7 @@ final class ShardlineConnection implements Connection, ShardlineSession {
     public void abort(Executor executor) throws SQLException {
         if (closed) return;
         closed = true;
-        if (primary != null) primary.abort(executor);
-        for (Connection c : replicas) if (c != null) c.abort(executor);
+        for (ShardSession s : sessions) if (s != null) s.abort(executor);
     }
 
     @Override

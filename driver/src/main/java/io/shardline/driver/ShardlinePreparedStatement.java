@@ -57,8 +57,9 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
     private List<int[]> batchTypes;
 
     /** Physical statements: slot 0 = primary, 1 + i = replica i; with the connection each was prepared on. */
-    private final PreparedStatement[] physical;
-    private final Connection[] physicalOn;
+    /** Physical statements by shard, then slot (0 = primary, 1 + i = replica i); with the connection each was prepared on. */
+    private final PreparedStatement[][] physical;
+    private final Connection[][] physicalOn;
 
     private boolean keysRequested;
     private int[] keyIndexes;
@@ -77,8 +78,14 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         this.values = new Object[n];
         this.types = new int[n];
         Arrays.fill(types, LoggedStatement.NO_TYPE);
-        this.physical = new PreparedStatement[1 + connection.shard.replicas.length];
-        this.physicalOn = new Connection[physical.length];
+        int shards = connection.runtime.shards.size();
+        this.physical = new PreparedStatement[shards][];
+        this.physicalOn = new Connection[shards][];
+        for (int i = 0; i < shards; i++) {
+            int slots = 1 + connection.runtime.shards.get(i).replicas.length;
+            physical[i] = new PreparedStatement[slots];
+            physicalOn[i] = new Connection[slots];
+        }
     }
 
     void requestKeys(boolean requested, int[] indexes, String[] names) {
@@ -89,9 +96,11 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
 
     // ------------------------------------------------------------------ execution
 
-    /** The physical statement on {@code c}, prepared on first use. */
-    private PreparedStatement physicalFor(Connection c, String identity) throws SQLException {
-        int slot = slotOf(c);
+    /** The physical statement on {@code c} (a connection of session {@code s}), prepared on first use. */
+    private PreparedStatement physicalFor(ShardSession s, Connection c, String identity) throws SQLException {
+        int slot = s.slotOf(c);
+        PreparedStatement[] physical = this.physical[s.shard.index];
+        Connection[] physicalOn = this.physicalOn[s.shard.index];
         PreparedStatement ps = physical[slot];
         if (ps != null && physicalOn[slot] == c && !ps.isClosed()) return ps;
         if (ps != null) {
@@ -160,11 +169,6 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         }
     }
 
-    private int slotOf(Connection c) throws SQLException {
-        // the primary's connection is slot 0; replicas follow
-        return c == connection.primaryIfOpen() ? 0 : 1 + connection.replicaIndexOf(c);
-    }
-
     @Override
     void resetResults() throws SQLException {
         super.resetResults();
@@ -175,27 +179,28 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         resetResults();
         switch (info.kind()) {
             case READ, PRIMARY_READ -> {
+                ShardSession session = connection.sessionFor(info);
                 while (true) {
-                    Connection c = connection.readConnection(info);
+                    Connection c = session.readConnection(info);
                     try {
-                        PreparedStatement ps = physicalFor(c, null);
+                        PreparedStatement ps = physicalFor(session, c, null);
                         LogEntryCodec.bind(ps, values, types, count);
                         current = ps;
                         ownsCurrent = false;
                         boolean r = ps.execute();
                         if (r) wrap(ps.getResultSet());
-                        connection.readSucceeded(c);
+                        session.readSucceeded(c);
                         return r;
                     } catch (SQLException e) {
                         // a replica that fails before returning anything: eject it, read elsewhere
-                        if (!connection.readFailed(c, e)) throw e;
+                        if (!session.readFailed(c, e)) throw e;
                         current = null;
                     }
                 }
             }
             case DDL -> {
                 if (count > 0) throw new SQLFeatureNotSupportedException("DDL with parameters is not supported", "0A000");
-                return connection.executeDdl(sql, null);
+                return connection.executeDdl(sql);
             }
             case SESSION -> {
                 return connection.executeSession(count > 0 ? sessionSqlWithLiterals() : sql);
@@ -267,7 +272,8 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
 
     private boolean write() throws SQLException {
         beforeWrite();
-        Connection c = connection.beginWrite(info);
+        ShardSession session = connection.sessionFor(info);
+        Connection c = session.beginWrite(info);
         boolean ran = false;
         try {
             Object[] p = Arrays.copyOf(values, count);
@@ -286,7 +292,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
                 ps = rewrittenFor(c, x.sql(), identity);
                 LogEntryCodec.bind(ps, p, t, p.length);
             } else {
-                ps = physicalFor(c, identity);
+                ps = physicalFor(session, c, identity);
                 LogEntryCodec.bind(ps, values, types, count);
             }
             current = ps;
@@ -302,10 +308,10 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
                 logged = new LoggedStatement(LoggedStatement.Kind.DML, x.sql(), p, t);
             }
             if (r) wrap(ps.getResultSet());
-            connection.endWrite(logged);
+            session.endWrite(logged);
             return r;
         } catch (SQLException e) {
-            connection.failWrite(ran, e);
+            session.failWrite(ran, e);
             throw e;
         }
     }
@@ -373,7 +379,8 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
             }
             return counts;
         }
-        Connection c = connection.beginWrite(info);
+        ShardSession session = connection.sessionFor(info);
+        Connection c = session.beginWrite(info);
         boolean ran = false;
         try {
             // non-deterministic calls / defaults: evaluated on the primary (time values once for the
@@ -386,7 +393,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
                 rowTypes = rw.types();
             }
             String identity = GeneratedKeys.identityColumnToCapture(connection, x, c);
-            PreparedStatement ps = rw != null ? rewrittenFor(c, x.sql(), identity) : physicalFor(c, identity);
+            PreparedStatement ps = rw != null ? rewrittenFor(c, x.sql(), identity) : physicalFor(session, c, identity);
             for (int i = 0; i < rows.size(); i++) {
                 Object[] v = rows.get(i);
                 LogEntryCodec.bind(ps, v, rowTypes.get(i), v.length);
@@ -416,10 +423,10 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
                     logged.add(new LoggedStatement(LoggedStatement.Kind.DML, x.sql(), rows.get(i), rowTypes.get(i)));
                 }
             }
-            connection.endWrite(logged);
+            session.endWrite(logged);
             return counts;
         } catch (SQLException e) {
-            connection.failWrite(ran, e);
+            session.failWrite(ran, e);
             throw e;
         }
     }
@@ -441,15 +448,18 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
             failure = e;
         }
         closeRewritten();
-        for (int i = 0; i < physical.length; i++) {
-            if (physical[i] != null) {
-                try {
-                    physical[i].close();
-                } catch (SQLException e) {
-                    if (failure == null) failure = e;
+        for (int k = 0; k < physical.length; k++) {
+            PreparedStatement[] shardStatements = physical[k];
+            for (int i = 0; i < shardStatements.length; i++) {
+                if (shardStatements[i] != null) {
+                    try {
+                        shardStatements[i].close();
+                    } catch (SQLException e) {
+                        if (failure == null) failure = e;
+                    }
+                    shardStatements[i] = null;
+                    physicalOn[k][i] = null;
                 }
-                physical[i] = null;
-                physicalOn[i] = null;
             }
         }
         if (failure != null) throw failure;
@@ -459,31 +469,37 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
     public ResultSetMetaData getMetaData() throws SQLException {
         checkOpen();
         if (currentResultSet != null) return currentResultSet.getMetaData();
-        return physicalFor(connection.primary(), null).getMetaData();
+        return physicalFor(connection.defaultSession(), connection.primary(), null).getMetaData();
     }
 
     @Override
     public ParameterMetaData getParameterMetaData() throws SQLException {
         checkOpen();
-        return physicalFor(connection.primary(), null).getParameterMetaData();
+        return physicalFor(connection.defaultSession(), connection.primary(), null).getParameterMetaData();
     }
 
     @Override
     public void setMaxRows(int max) throws SQLException {
         super.setMaxRows(max);
-        for (PreparedStatement ps : physical) if (ps != null) ps.setMaxRows(max);
+        for (PreparedStatement[] shardStatements : physical) {
+            for (PreparedStatement ps : shardStatements) if (ps != null) ps.setMaxRows(max);
+        }
     }
 
     @Override
     public void setFetchSize(int rows) throws SQLException {
         super.setFetchSize(rows);
-        for (PreparedStatement ps : physical) if (ps != null) ps.setFetchSize(rows);
+        for (PreparedStatement[] shardStatements : physical) {
+            for (PreparedStatement ps : shardStatements) if (ps != null) ps.setFetchSize(rows);
+        }
     }
 
     @Override
     public void setQueryTimeout(int seconds) throws SQLException {
         super.setQueryTimeout(seconds);
-        for (PreparedStatement ps : physical) if (ps != null) ps.setQueryTimeout(seconds);
+        for (PreparedStatement[] shardStatements : physical) {
+            for (PreparedStatement ps : shardStatements) if (ps != null) ps.setQueryTimeout(seconds);
+        }
     }
 
     // ------------------------------------------------------------------ parameters

@@ -114,23 +114,24 @@ class ShardlineStatement implements Statement {
         StatementInfo info = connection.analyze(sql);
         switch (info.kind()) {
             case READ, PRIMARY_READ -> {
+                ShardSession session = connection.sessionFor(info);
                 while (true) {
-                    Connection c = connection.readConnection(info);
+                    Connection c = session.readConnection(info);
                     try {
                         Statement s = physical(c);
                         boolean r = s.execute(sql);
                         if (r) wrap(s.getResultSet());
-                        connection.readSucceeded(c);
+                        session.readSucceeded(c);
                         return r;
                     } catch (SQLException e) {
                         // a replica that fails before returning anything: eject it, read elsewhere
-                        if (!connection.readFailed(c, e)) throw e;
+                        if (!session.readFailed(c, e)) throw e;
                         resetResults();
                     }
                 }
             }
             case DDL -> {
-                return connection.executeDdl(sql, null);
+                return connection.executeDdl(sql);
             }
             case SESSION -> {
                 return connection.executeSession(sql);
@@ -146,7 +147,8 @@ class ShardlineStatement implements Statement {
     }
 
     private boolean write(StatementInfo info, String sql, int keys, int[] keyIndexes, String[] keyNames) throws SQLException {
-        Connection c = connection.beginWrite(info);
+        ShardSession session = connection.sessionFor(info);
+        Connection c = session.beginWrite(info);
         boolean ran = false;
         try {
             Determinism.Rewrite rw = Determinism.rewrite(connection, info, c, NO_PARAMS, NO_TYPES);
@@ -192,10 +194,10 @@ class ShardlineStatement implements Statement {
                 logged = LoggedStatement.dml(sql);
             }
             if (r) wrap(s.getResultSet());
-            connection.endWrite(logged);
+            session.endWrite(logged);
             return r;
         } catch (SQLException e) {
-            connection.failWrite(ran, e);
+            session.failWrite(ran, e);
             throw e;
         }
     }

@@ -1,0 +1,521 @@
+package io.shardline.driver;
+
+import io.shardline.replication.LogEntryCodec;
+import io.shardline.replication.LogMaintenance;
+import io.shardline.replication.LoggedStatement;
+import io.shardline.replication.ReplicaApplier;
+import io.shardline.replication.ReplicaState;
+import io.shardline.routing.ReplicaCandidates;
+import io.shardline.routing.StatementInfo;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One logical connection's business with one shard: at most one physical connection per node of
+ * the shard (taken from the node's pool when first needed, returned when the logical connection
+ * closes), the statements of the open transaction that still have to reach this shard's log, and
+ * the log position of the last commit here (for read-your-writes).
+ *
+ * <p>Reads go to a replica when the connection is in auto-commit or read-only mode and a replica
+ * qualifies ({@link ReadCandidates}); everything else goes to the primary. Writes are recorded
+ * and, at commit, appended to this shard's log in the same primary transaction.
+ */
+final class ShardSession {
+
+    final ShardlineConnection owner;
+    final ShardlineRuntime runtime;
+    final ShardlineRuntime.Shard shard;
+
+    private Connection primary;
+    private final Connection[] replicas;
+    /** The replica a read-only transaction is pinned to, or -1. */
+    private int pinned = -1;
+    final ArrayList<LoggedStatement> pending = new ArrayList<>();
+    /** Position of this connection's last commit on this shard: reads need a replica at least there. */
+    long lastCommit;
+    private final ReadCandidates candidates = new ReadCandidates();
+
+    ShardSession(ShardlineConnection owner, ShardlineRuntime.Shard shard) {
+        this.owner = owner;
+        this.runtime = owner.runtime;
+        this.shard = shard;
+        this.replicas = new Connection[shard.replicas.length];
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    /**
+     * The replicas as this session's next read sees them. One instance per session (a connection
+     * is used by one thread at a time), so choosing a replica allocates nothing.
+     */
+    private final class ReadCandidates implements ReplicaCandidates {
+        long minPosition;
+        long maxLagMillis;
+        long head;
+        long now;
+
+        @Override
+        public int size() {
+            return shard.replicas.length;
+        }
+
+        @Override
+        public boolean eligible(int i) {
+            ShardlineRuntime.Node n = shard.replicas[i];
+            ReplicaApplier a = n.applier;
+            ReplicaState s = a.state();
+            if (s == ReplicaState.DOWN || s == ReplicaState.BROKEN || s == ReplicaState.STOPPED) return false;
+            if (n.ejectedUntilNanos - now > 0) return false;
+            long applied = a.appliedPosition();
+            if (applied < minPosition) return false;
+            // lag in time, as measured by log maintenance; a replica that has everything this
+            // process committed is current whatever the last measurement said
+            if (applied < head) {
+                LogMaintenance m = shard.maintenance;
+                if (m != null && m.lagMillis(i) > maxLagMillis) return false;
+            }
+            return true;
+        }
+
+        @Override
+        public int weight(int i) {
+            return shard.replicas[i].weight;
+        }
+
+        @Override
+        public long lagEntries(int i) {
+            return Math.max(0, head - shard.replicas[i].applier.appliedPosition());
+        }
+    }
+
+    /** The log position a replica must have applied to serve this session's reads. */
+    private long minimumPosition() {
+        long ddl = shard.ddlBarrier;
+        if (runtime.eventualReads) return ddl;
+        return Math.max(lastCommit, ddl);
+    }
+
+    private int chooseReplica() {
+        ReadCandidates c = candidates;
+        c.minPosition = minimumPosition();
+        c.maxLagMillis = runtime.maxLagMillis;
+        c.head = shard.head();
+        c.now = System.nanoTime();
+        return shard.balancer.choose(c);
+    }
+
+    /** The connection a query with this analysis runs on. */
+    Connection readConnection(StatementInfo info) throws SQLException {
+        owner.checkOpen();
+        boolean autoCommit = owner.autoCommit;
+        boolean readOnly = owner.readOnly;
+        if (info.kind() == StatementInfo.Kind.READ && !info.forcePrimary() && (autoCommit || readOnly)
+                && !runtime.primaryReads) {
+            if (readOnly && !autoCommit) {
+                if (pinned < 0) pinned = chooseReplica();
+                if (pinned >= 0) {
+                    Connection c = replica(pinned);
+                    if (c != null) return c;
+                    pinned = -1;
+                }
+            } else {
+                for (int attempt = 0; attempt < shard.replicas.length; attempt++) {
+                    int i = chooseReplica();
+                    if (i < 0) break;
+                    Connection c = replica(i);
+                    if (c != null) return c;
+                    shard.replicas[i].eject(runtime.ejectInitialMillis, runtime.ejectMaxMillis);
+                }
+            }
+            if (!runtime.topology.reads().fallbackToPrimary() && shard.replicas.length > 0) {
+                throw new java.sql.SQLTransientConnectionException(
+                        "no replica of shard '" + shard.name + "' can serve this read (down, ejected, or behind this"
+                        + " connection's last commit or reads.maxLag) and reads.fallbackToPrimary is false", "08001");
+            }
+        }
+        return primary();
+    }
+
+    /**
+     * A read failed on {@code c}. If {@code c} is a replica and the failure is a connection
+     * failure, the replica is ejected for a backoff period and its physical connection dropped.
+     *
+     * @return true if the read may be retried elsewhere: only in auto-commit mode (outside a
+     *     transaction) and only for a connection failure of a replica
+     */
+    boolean readFailed(Connection c, SQLException e) {
+        if (c == primary || !ReplicaApplier.isTransient(e)) return false;
+        for (int i = 0; i < replicas.length; i++) {
+            if (replicas[i] == c) {
+                shard.replicas[i].eject(runtime.ejectInitialMillis, runtime.ejectMaxMillis);
+                replicas[i] = null;
+                if (pinned == i) pinned = -1;
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // it is failing already
+                }
+                return owner.autoCommit;
+            }
+        }
+        return false;
+    }
+
+    /** A read on {@code c} succeeded: count it for the node that served it. */
+    void readSucceeded(Connection c) {
+        if (c == primary) {
+            shard.primary.reads.increment();
+            return;
+        }
+        for (int i = 0; i < replicas.length; i++) {
+            if (replicas[i] == c) {
+                ShardlineRuntime.Node n = shard.replicas[i];
+                n.reads.increment();
+                n.readSucceeded();
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ physical connections
+
+    /** The primary physical connection, taken from its pool on first use. */
+    Connection primary() throws SQLException {
+        owner.checkOpen();
+        Connection c = primary;
+        if (c == null) {
+            c = shard.primary.pool.getConnection();
+            try {
+                owner.configure(c, owner.autoCommit, false);
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+            primary = c;
+        }
+        return c;
+    }
+
+    /** The primary physical connection if one is held, else null. */
+    Connection primaryIfOpen() {
+        return primary;
+    }
+
+    /** Physical connections this session holds to replicas (entries may be null). */
+    Connection[] replicaConnections() {
+        return replicas;
+    }
+
+    /** The slot of {@code c} among this session's connections: 0 for the primary, 1 + i for replica i. */
+    int slotOf(Connection c) throws SQLException {
+        if (c == primary) return 0;
+        for (int i = 0; i < replicas.length; i++) if (replicas[i] == c) return 1 + i;
+        throw new SQLException("internal: connection is not one of this logical connection's", "XX000");
+    }
+
+    /** Replica {@code i}'s physical connection, or null if it cannot be had right now. */
+    private Connection replica(int i) {
+        Connection c = replicas[i];
+        if (c == null) {
+            try {
+                c = shard.replicas[i].pool.getConnection();
+                owner.configure(c, !(owner.readOnly && !owner.autoCommit), true);
+                replicas[i] = c;
+            } catch (SQLException e) {
+                if (c != null) {
+                    try {
+                        c.close();
+                    } catch (SQLException ignored) {
+                        // already failing
+                    }
+                }
+                return null;
+            }
+        }
+        return c;
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    /**
+     * Checks that a write may run and returns the primary connection, in a transaction: in
+     * auto-commit mode Shardline opens one so that the statement and its log entry commit together.
+     */
+    Connection beginWrite(StatementInfo info) throws SQLException {
+        owner.checkOpen();
+        if (owner.readOnly) {
+            throw new SQLException("cannot execute a write in a read-only connection: "
+                    + ShardlineConnection.abbreviate(info.sql()), "25006");
+        }
+        String reason = info.nonReplayableReason();
+        if (reason != null) {
+            throw new SQLFeatureNotSupportedException(reason + " cannot be replicated exactly (its effect depends on rows"
+                    + " it does not write, which a replica may see differently); refused: "
+                    + ShardlineConnection.abbreviate(info.sql()), "0A000");
+        }
+        if (!info.nondeterministicFunctions().isEmpty()) {
+            // replaceable calls are evaluated on the primary and bound (Determinism); the rest is refused
+            String refusal = info.deterministic().refusal();
+            if (refusal != null) throw Determinism.refused(refusal, info);
+        }
+        Connection c = primary();
+        if (owner.autoCommit) c.setAutoCommit(false);
+        shard.primary.writes.increment();
+        return c;
+    }
+
+    /** Records the statement a successful write produced; in auto-commit mode commits it with its log entry. */
+    void endWrite(LoggedStatement st) throws SQLException {
+        pending.add(st);
+        if (owner.autoCommit) commitPrimary(false);
+    }
+
+    /** Records several statements (a batch). */
+    void endWrite(List<LoggedStatement> sts) throws SQLException {
+        pending.addAll(sts);
+        if (owner.autoCommit) commitPrimary(false);
+    }
+
+    /**
+     * A write failed on the primary. In auto-commit mode its transaction is rolled back. If the
+     * statement ran but could not be captured for the log ({@code ranUnlogged}), the whole
+     * transaction is rolled back: committing it would put a write on the primary that replicas
+     * never see.
+     */
+    void failWrite(boolean ranUnlogged, SQLException cause) throws SQLException {
+        if (primary == null) throw cause;
+        boolean autoCommit = owner.autoCommit;
+        if (autoCommit || ranUnlogged) {
+            try {
+                primary.rollback();
+            } catch (SQLException e) {
+                cause.addSuppressed(e);
+            }
+            pending.clear();
+            if (autoCommit) restoreAutoCommit(cause);
+            if (ranUnlogged && !autoCommit) {
+                throw new SQLException("the transaction was rolled back: a statement ran on the primary but could not be"
+                        + " recorded for replication (" + cause.getMessage() + ")", "40000", cause);
+            }
+        }
+        throw cause;
+    }
+
+    private void restoreAutoCommit(SQLException cause) {
+        try {
+            primary.setAutoCommit(true);
+        } catch (SQLException e) {
+            if (cause != null) cause.addSuppressed(e);
+        }
+    }
+
+    /** Runs DDL on this shard's primary and logs it as its own entry, after committing any pending writes. */
+    boolean executeDdl(String sql) throws SQLException {
+        owner.checkOpen();
+        if (owner.readOnly) throw new SQLException("cannot execute DDL in a read-only connection", "25006");
+        Connection c = primary();
+        // H2 and MySQL commit the open transaction implicitly before DDL: commit it ourselves so
+        // that its log entry commits with it.
+        if (!owner.autoCommit && !pending.isEmpty()) commitPrimary(false);
+        boolean result;
+        try (Statement st = c.createStatement()) {
+            result = st.execute(sql);
+        }
+        shard.primary.writes.increment();
+        runtime.schemaChanged();
+        boolean ac = c.getAutoCommit();
+        if (ac) c.setAutoCommit(false);
+        pending.add(LoggedStatement.ddl(sql));
+        try {
+            commitPrimary(true);
+        } finally {
+            if (ac && !c.isClosed()) c.setAutoCommit(true);
+        }
+        return result;
+    }
+
+    /** Runs a session statement (SET ...) on every physical connection this session holds. */
+    void applySessionStatement(String sql) throws SQLException {
+        for (Connection c : replicas) {
+            if (c != null) {
+                try (Statement st = c.createStatement()) {
+                    st.execute(sql);
+                }
+            }
+        }
+    }
+
+    /** Commits this shard's part of the transaction (with its log entry), and ends a read-only pin. */
+    void commit() throws SQLException {
+        try {
+            commitPrimary(false);
+        } finally {
+            endPin(true);
+        }
+    }
+
+    /** Rolls back this shard's part of the transaction. */
+    void rollback() throws SQLException {
+        pending.clear();
+        try {
+            if (primary != null) primary.rollback();
+        } finally {
+            endPin(false);
+        }
+    }
+
+    /** True when this session has writes not yet committed, or a pinned read-only transaction. */
+    boolean inTransaction() {
+        return !pending.isEmpty() || pinned >= 0;
+    }
+
+    /**
+     * Commits the primary transaction; when it wrote, appends its log entry first, in the same
+     * transaction, so the write and its entry become durable together.
+     */
+    void commitPrimary(boolean ddl) throws SQLException {
+        Connection c = primary;
+        if (c == null) return;
+        if (pending.isEmpty()) {
+            if (!c.getAutoCommit()) c.commit();
+            return;
+        }
+        boolean autoCommit = owner.autoCommit;
+        long position;
+        try {
+            byte[] payload;
+            try {
+                payload = LogEntryCodec.encode(pending);
+            } catch (IllegalArgumentException e) {
+                throw new SQLException("cannot replicate this transaction: " + e.getMessage(), "22023", e);
+            }
+            // Committers of this process queue here rather than on the log head's row lock: the
+            // database's lock wait (H2's in particular) is far slower than a JVM lock, and the row
+            // lock is held from the append to the commit either way. The row lock still orders
+            // commits across application instances.
+            shard.commitLock.lock();
+            try {
+                position = shard.log.append(c, payload);
+                c.commit();
+            } finally {
+                shard.commitLock.unlock();
+            }
+        } catch (SQLException e) {
+            try {
+                c.rollback();
+            } catch (SQLException r) {
+                e.addSuppressed(r);
+            }
+            pending.clear();
+            if (autoCommit && !ddl) restoreAutoCommit(e);
+            throw e;
+        }
+        pending.clear();
+        if (autoCommit && !ddl) c.setAutoCommit(true);
+        lastCommit = position;
+        shard.committed(position, ddl);
+        if (runtime.topology.replication().sync()) awaitAcks(position);
+    }
+
+    /**
+     * Sync mode: the commit returns once {@code ackReplicas} replicas applied it, or after
+     * {@code ackTimeout}, degraded to async (counted, and the listener is told). Either way the
+     * write is committed on the primary and will reach every replica.
+     */
+    private void awaitAcks(long position) throws SQLException {
+        var rc = runtime.topology.replication();
+        int required = rc.requiredAcks(shard.replicas.length);
+        if (required == 0) return;
+        int acked;
+        try {
+            acked = shard.awaitAcks(position, required, rc.ackTimeout().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.sql.SQLTransientException("interrupted while waiting for replicas to acknowledge log position "
+                    + position + " (the write is committed on the primary)", "HY008", e);
+        }
+        if (acked < required) {
+            runtime.ackTimeouts.increment();
+            runtime.listener().ackTimedOut(shard.name, position, acked, required);
+        }
+    }
+
+    /** Ends a read-only transaction's pin (committing or rolling back the replica's transaction). */
+    void endPin(boolean commit) throws SQLException {
+        if (pinned >= 0) {
+            Connection c = replicas[pinned];
+            pinned = -1;
+            if (c != null && !c.getAutoCommit()) {
+                if (commit) c.commit();
+                else c.rollback();
+            }
+        }
+        boolean wanted = owner.autoCommit || !owner.readOnly;
+        for (Connection c : replicas) {
+            if (c != null && c.getAutoCommit() != wanted) c.setAutoCommit(wanted);
+        }
+    }
+
+    /** Applies the connection's auto-commit mode to the physical primary. */
+    void autoCommitChanged(boolean autoCommit) throws SQLException {
+        if (primary != null) primary.setAutoCommit(autoCommit);
+    }
+
+    /** Applies the connection's read-only mode to the replica connections. */
+    void readOnlyChanged(boolean readOnly) throws SQLException {
+        for (Connection c : replicas) {
+            if (c != null) {
+                c.setReadOnly(readOnly);
+                c.setAutoCommit(owner.autoCommit || !readOnly);
+            }
+        }
+    }
+
+    /** Every physical connection this session holds, primary first (entries may be null). */
+    List<Connection> physicalConnections() {
+        List<Connection> all = new ArrayList<>(1 + replicas.length);
+        all.add(primary);
+        for (Connection c : replicas) all.add(c);
+        return all;
+    }
+
+    /** Rolls back anything open and returns every physical connection to its pool. */
+    SQLException close() {
+        SQLException failure = null;
+        pending.clear();
+        if (primary != null) {
+            try {
+                if (!primary.getAutoCommit()) primary.rollback();
+            } catch (SQLException e) {
+                failure = e;
+            }
+            try {
+                primary.close();
+            } catch (SQLException e) {
+                failure = e;
+            }
+            primary = null;
+        }
+        for (int i = 0; i < replicas.length; i++) {
+            if (replicas[i] != null) {
+                try {
+                    replicas[i].close();
+                } catch (SQLException e) {
+                    failure = e;
+                }
+                replicas[i] = null;
+            }
+        }
+        return failure;
+    }
+
+    /** Aborts every physical connection. */
+    void abort(java.util.concurrent.Executor executor) throws SQLException {
+        if (primary != null) primary.abort(executor);
+        for (Connection c : replicas) if (c != null) c.abort(executor);
+    }
+}
