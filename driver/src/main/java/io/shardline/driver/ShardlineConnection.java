@@ -1,5 +1,6 @@
 package io.shardline.driver;
 
+import io.shardline.routing.ShardRoute;
 import io.shardline.routing.StatementInfo;
 import java.sql.Array;
 import java.sql.Blob;
@@ -82,9 +83,13 @@ final class ShardlineConnection implements Connection, ShardlineSession {
         return session(runtime.defaultShard.index);
     }
 
-    /** The session a statement with this analysis runs in (the default shard until sharding routes it). */
-    ShardSession sessionFor(StatementInfo info) {
-        return defaultSession();
+    /**
+     * True when a route sends the statement, unchanged, to exactly one shard: it then runs on that
+     * shard's cached physical statement like in a one-shard topology.
+     */
+    static boolean direct(ShardRoute route, String sql) {
+        return route.shards().length == 1 && !route.broadcast() && route.merge() == null
+                && route.dropParameters().length == 0 && route.shardSql().equals(sql);
     }
 
     /** The sessions opened so far, in shard order (entries may be null). */

@@ -33,6 +33,8 @@ public final class ShardlineDataSource implements DataSource, AutoCloseable {
     private final boolean ownsRuntime;
     private PrintWriter logWriter;
     private int loginTimeout;
+    /** Micrometer bindings made with {@link #bindTo}: removed on close. */
+    private final List<AutoCloseable> meterBindings = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ShardlineDataSource(ShardlineRuntime runtime, String url, boolean ownsRuntime) {
         this.runtime = runtime;
@@ -91,24 +93,75 @@ public final class ShardlineDataSource implements DataSource, AutoCloseable {
         return runtime.topology;
     }
 
-    /** A snapshot of every node: role, state, log position, lag and routed statements. */
+    /**
+     * A snapshot of every node: role, state, log position, lag (entries and seconds), apply rate,
+     * log size, last error and routed statements. Only in-memory reads: cheap to poll.
+     */
     public List<NodeStatus> status() {
-        List<NodeStatus> out = new ArrayList<>();
-        for (ShardlineRuntime.Shard s : runtime.shards) {
-            // the head seen by maintenance includes commits of other application instances
-            long head = Math.max(s.lastCommitted.get(), s.maintenance == null ? 0 : s.maintenance.head());
-            ShardlineRuntime.Node p = s.primary;
-            long logEntries = s.maintenance == null ? 0 : s.maintenance.entries();
-            out.add(new NodeStatus(s.name, p.name, "primary", runtime.isClosed() ? "STOPPED" : "HEALTHY", head, 0,
-                    p.reads.sum(), p.writes.sum(), null, logEntries));
-            for (ShardlineRuntime.Node r : s.replicas) {
-                ReplicaApplier a = r.applier;
-                long applied = Math.max(0, a.appliedPosition());
-                out.add(new NodeStatus(s.name, r.name, "replica", a.state().name(), applied, Math.max(0, head - applied),
-                        r.reads.sum(), r.writes.sum(), a.lastError(), 0));
-            }
+        return RuntimeStatus.all(runtime);
+    }
+
+    /** The status of one node (primary or replica) by its data source name. */
+    public NodeStatus nodeStatus(String name) {
+        NodeStatus n = RuntimeStatus.node(runtime, name);
+        if (n == null) throw new IllegalArgumentException("no node named '" + name + "'");
+        return n;
+    }
+
+    /**
+     * The JMX name of this data source's runtime MBean ({@code io.shardline:type=Shardline,name=...});
+     * each node has an MBean {@code io.shardline:type=Node,name=...,shard=...,node=...}. Null if JMX
+     * registration failed (it is logged).
+     */
+    public String mbeanName() {
+        ShardlineJmx j = runtime.jmx();
+        javax.management.ObjectName on = j == null ? null : j.runtimeName();
+        return on == null ? null : on.toString();
+    }
+
+    /** {@link #status()} with the topology's name, the time and verdicts ({@link ShardlineStatus#healthy()}). */
+    public ShardlineStatus statusReport() {
+        return RuntimeStatus.report(runtime);
+    }
+
+    /**
+     * Waits until every replica's applier has been to its replica (or failed to reach it) and the
+     * log maintenance has measured every primary, so that {@link #status()} shows measured
+     * positions, lag and states rather than start-up values. Useful right after start-up.
+     *
+     * @return true if that happened within the timeout
+     */
+    public boolean awaitStatus(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!RuntimeStatus.observed(runtime)) {
+            if (System.nanoTime() - deadline >= 0) return false;
+            Thread.sleep(20);
         }
-        return out;
+        return true;
+    }
+
+    /**
+     * Publishes {@link #status()} as Micrometer meters ({@code shardline.replication.lag},
+     * {@code shardline.replication.applied}, ...; see {@code docs/operations.md}), tagged by shard,
+     * node and role, plus {@code extraTags} (key, value, key, value, ...). Micrometer is an optional
+     * dependency: the parameter is typed {@code Object} so that this class loads without it.
+     * Equivalent to {@code new ShardlineMeterBinder(this, tags).bindTo(registry)}.
+     *
+     * @param meterRegistry an {@code io.micrometer.core.instrument.MeterRegistry}
+     * @return a handle whose {@code close()} removes the meters again (they are also removed when
+     *     this data source is closed)
+     * @throws IllegalStateException if Micrometer is not on the classpath
+     * @throws IllegalArgumentException if {@code meterRegistry} is not a {@code MeterRegistry}
+     */
+    public AutoCloseable bindTo(Object meterRegistry, String... extraTags) {
+        try {
+            Class.forName("io.micrometer.core.instrument.MeterRegistry", false, ShardlineDataSource.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new IllegalStateException("Micrometer (io.micrometer:micrometer-core) is not on the classpath", e);
+        }
+        AutoCloseable binding = io.shardline.driver.metrics.ShardlineMeterBinder.bind(this, meterRegistry, extraTags);
+        meterBindings.add(binding);
+        return binding;
     }
 
     /**
@@ -176,6 +229,58 @@ public final class ShardlineDataSource implements DataSource, AutoCloseable {
         return runtime.ackTimeouts.sum();
     }
 
+    /**
+     * Compares every application table between each primary and its replicas by chunked
+     * checksums over the primary key, while the application keeps writing; see
+     * {@link io.shardline.replication.ConsistencyVerifier} for how rows changed by entries not yet
+     * applied are kept out of the differences. Uses the default options and no progress output.
+     */
+    public io.shardline.replication.ConsistencyVerifier.Report verify() throws SQLException {
+        return verify(io.shardline.replication.ConsistencyVerifier.Options.defaults(), null);
+    }
+
+    /**
+     * Compares every application table between each primary and its replicas.
+     *
+     * @param progress told after each chunk of each table; may be null
+     */
+    public io.shardline.replication.ConsistencyVerifier.Report verify(
+            io.shardline.replication.ConsistencyVerifier.Options options,
+            java.util.function.Consumer<io.shardline.replication.ConsistencyVerifier.Progress> progress) throws SQLException {
+        long t0 = System.nanoTime();
+        List<io.shardline.replication.ConsistencyVerifier.ReplicaResult> all = new ArrayList<>();
+        for (ShardlineRuntime.Shard s : runtime.shards) {
+            List<io.shardline.replication.ConsistencyVerifier.Replica> targets = new ArrayList<>();
+            for (ShardlineRuntime.Node r : s.replicas) {
+                targets.add(new io.shardline.replication.ConsistencyVerifier.Replica(r.name, r.pool, r.applier));
+            }
+            all.addAll(new io.shardline.replication.ConsistencyVerifier(s.name, s.primary.pool, targets,
+                    runtime.topology.replication().schema(), options).run(progress).replicas());
+        }
+        return new io.shardline.replication.ConsistencyVerifier.Report(List.copyOf(all),
+                Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /**
+     * Rebuilds the replica {@code replicaName} from a consistent snapshot of its primary taken at a
+     * known log position, sets its watermark to that position and lets its applier continue from
+     * there (a BROKEN state is cleared), while the application keeps writing. The copy and the new
+     * watermark commit in one replica transaction; see {@link io.shardline.replication.ReplicaResync}.
+     *
+     * @param progress told after each copied chunk; may be null
+     */
+    public io.shardline.replication.ReplicaResync.Result resync(String replicaName,
+            java.util.function.Consumer<io.shardline.replication.ReplicaResync.Progress> progress) throws SQLException {
+        for (ShardlineRuntime.Shard s : runtime.shards) {
+            for (ShardlineRuntime.Node r : s.replicas) {
+                if (!r.name.equals(replicaName)) continue;
+                return new io.shardline.replication.ReplicaResync(r.name, s.primary.pool, r.pool, r.applier,
+                        runtime.topology.replication().schema(), 5_000).run(progress);
+            }
+        }
+        throw new IllegalArgumentException("no replica named '" + replicaName + "'");
+    }
+
     private ReplicaApplier applier(String name) {
         for (ShardlineRuntime.Shard s : runtime.shards) {
             for (ShardlineRuntime.Node r : s.replicas) if (r.name.equals(name)) return r.applier;
@@ -186,6 +291,14 @@ public final class ShardlineDataSource implements DataSource, AutoCloseable {
     /** Stops the appliers and closes every pool. */
     @Override
     public void close() {
+        for (AutoCloseable b : meterBindings) {
+            try {
+                b.close();
+            } catch (Exception ignored) {
+                // removing meters does not fail
+            }
+        }
+        meterBindings.clear();
         if (ownsRuntime) runtime.close();
     }
 

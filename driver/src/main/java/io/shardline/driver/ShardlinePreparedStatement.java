@@ -2,7 +2,9 @@ package io.shardline.driver;
 
 import io.shardline.replication.LogEntryCodec;
 import io.shardline.replication.LoggedStatement;
+import io.shardline.routing.ShardRoute;
 import io.shardline.routing.StatementInfo;
+import io.shardline.routing.Topology;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -179,7 +181,16 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         resetResults();
         switch (info.kind()) {
             case READ, PRIMARY_READ -> {
-                ShardSession session = connection.sessionFor(info);
+                ShardSession session;
+                if (connection.runtime.sharded) {
+                    ShardRoute route = connection.runtime.router.route(info, values);
+                    if (!ShardlineConnection.direct(route, sql)) {
+                        return ShardedExecution.query(this, info, route, values, types, count);
+                    }
+                    session = connection.session(route.shards()[0]);
+                } else {
+                    session = connection.defaultSession();
+                }
                 while (true) {
                     Connection c = session.readConnection(info);
                     try {
@@ -272,7 +283,30 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
 
     private boolean write() throws SQLException {
         beforeWrite();
-        ShardSession session = connection.sessionFor(info);
+        ShardSession session = connection.defaultSession();
+        ShardlineRuntime rt = connection.runtime;
+        if (rt.sharded || !rt.keyGenerated.isEmpty()) {
+            Topology.TableRule keyRule = ShardedExecution.keyGeneratorFor(rt, info);
+            if (keyRule != null) {
+                // the key column is filled with snowflake ids first: the shard depends on them
+                ShardedExecution.Generated g = ShardedExecution.generateKeys(connection, keyRule, info, values, types, count);
+                ShardRoute route = rt.sharded ? rt.router.route(g.info(), g.values()) : null;
+                if (route == null) {
+                    route = new ShardRoute(new int[] {rt.defaultShard.index}, false, null, g.info().sql(), new int[0], null);
+                }
+                ShardedExecution.write(this, g.info(), route, g.values(), g.types(), g.count());
+                capturedKeys = ShardedExecution.keysResultSet(this, keyRule.keyGeneratorColumn(), g.keys());
+                return false;
+            }
+            if (rt.sharded) {
+                ShardRoute route = rt.router.route(info, values);
+                if (!ShardlineConnection.direct(route, sql)) {
+                    ShardedExecution.write(this, info, route, values, types, count);
+                    return false;
+                }
+                session = connection.session(route.shards()[0]);
+            }
+        }
         Connection c = session.beginWrite(info);
         boolean ran = false;
         try {
@@ -379,7 +413,13 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
             }
             return counts;
         }
-        ShardSession session = connection.sessionFor(info);
+        ShardlineRuntime rt = connection.runtime;
+        ShardSession session = connection.defaultSession();
+        if (rt.sharded || ShardedExecution.keyGeneratorFor(rt, info) != null) {
+            int target = rt.sharded ? commonShard(rows) : rt.defaultShard.index;
+            if (target < 0 || ShardedExecution.keyGeneratorFor(rt, info) != null) return batchRowByRow(rows, rowTypes);
+            session = connection.session(target);
+        }
         Connection c = session.beginWrite(info);
         boolean ran = false;
         try {
@@ -429,6 +469,47 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
             session.failWrite(ran, e);
             throw e;
         }
+    }
+
+    /** The one shard every row of the batch goes to directly, or -1 when they need different handling. */
+    private int commonShard(List<Object[]> rows) throws SQLException {
+        int shard = -1;
+        for (Object[] row : rows) {
+            ShardRoute route = connection.runtime.router.route(info, row);
+            if (!ShardlineConnection.direct(route, sql)) return -1;
+            int s = route.shards()[0];
+            if (shard >= 0 && s != shard) return -1;
+            shard = s;
+        }
+        return shard;
+    }
+
+    /**
+     * A batch whose rows go to different shards (or need generated keys): each row runs as its own
+     * execution, routed on its own. Generated keys are returned in the caller's row order.
+     */
+    private long[] batchRowByRow(List<Object[]> rows, List<int[]> rowTypes) throws SQLException {
+        long[] counts = new long[rows.size()];
+        List<Long> keys = new ArrayList<>();
+        String keyColumn = null;
+        for (int i = 0; i < rows.size(); i++) {
+            try {
+                restore(rows.get(i), rowTypes.get(i));
+                resetResults();
+                write();
+                counts[i] = updateCountOrZero();
+                if (capturedKeys != null) {
+                    keyColumn = capturedKeys.getMetaData().getColumnLabel(1);
+                    while (capturedKeys.next()) keys.add(capturedKeys.getLong(1));
+                }
+            } catch (SQLException e) {
+                int[] done = new int[i];
+                for (int k = 0; k < i; k++) done[k] = (int) counts[k];
+                throw new BatchUpdateException(e.getMessage(), e.getSQLState(), e.getErrorCode(), done, e);
+            }
+        }
+        if (keyColumn != null) capturedKeys = ShardedExecution.keysResultSet(this, keyColumn, keys);
+        return counts;
     }
 
     private void restore(Object[] v, int[] t) {

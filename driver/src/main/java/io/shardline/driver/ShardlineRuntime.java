@@ -8,6 +8,8 @@ import io.shardline.replication.ReplicaApplier;
 import io.shardline.replication.ReplicaState;
 import io.shardline.replication.ReplicationLog;
 import io.shardline.routing.ReplicaBalancer;
+import io.shardline.routing.ShardRouter;
+import io.shardline.routing.SnowflakeIds;
 import io.shardline.routing.StatementAnalyzer;
 import io.shardline.routing.Topology;
 import java.sql.Connection;
@@ -148,6 +150,15 @@ final class ShardlineRuntime implements AutoCloseable {
     final long ejectInitialMillis;
     final long ejectMaxMillis;
     final StatementAnalyzer analyzer = new StatementAnalyzer();
+    /** Decides which shards a statement goes to (trivially the default shard with one shard). */
+    final ShardRouter router;
+    /** Sharded tables whose key column Shardline fills on insert (snowflake), by lower-cased name. */
+    final Map<String, Topology.TableRule> keyGenerated;
+    final SnowflakeIds snowflake;
+    /** More than one shard: statements are routed by {@link #router}. */
+    final boolean sharded;
+    /** Runs the per-shard queries of a cross-shard read in parallel (daemon threads, grown on demand). */
+    final java.util.concurrent.ExecutorService scatter;
     final List<Shard> shards;
     final Shard defaultShard;
     private final List<HikariDataSource> pools = new ArrayList<>();
@@ -161,10 +172,25 @@ final class ShardlineRuntime implements AutoCloseable {
     final LongAdder ackTimeouts = new LongAdder();
     private final ScheduledExecutorService maintenance;
     private volatile boolean closed;
+    /** The status MBeans, unregistered on close. */
+    private volatile ShardlineJmx jmx;
 
     private ShardlineRuntime(String key, Topology topology, Runnable onClose) {
         this.key = key;
         this.topology = topology;
+        this.router = new ShardRouter(topology);
+        Map<String, Topology.TableRule> kg = new java.util.HashMap<>();
+        for (Topology.TableRule r : topology.tables().values()) {
+            if (r.keyGeneratorType() != null) kg.put(r.table().toLowerCase(Locale.ROOT), r);
+        }
+        this.keyGenerated = Map.copyOf(kg);
+        this.sharded = router.isSharded();
+        this.snowflake = kg.isEmpty() ? null : new SnowflakeIds(SnowflakeIds.configuredWorkerId());
+        this.scatter = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "shardline-scatter");
+            t.setDaemon(true);
+            return t;
+        });
         this.primaryReads = "primary".equals(topology.reads().consistency());
         this.eventualReads = "eventual".equals(topology.reads().consistency());
         this.maxLagMillis = topology.reads().maxLag().toMillis();
@@ -194,6 +220,12 @@ final class ShardlineRuntime implements AutoCloseable {
                     topology.replication().logAlertEntries(), topology.reads().maxLag().toMillis(), listener);
             maintenance.scheduleWithFixedDelay(s.maintenance::run, 1, 1, TimeUnit.SECONDS);
         }
+        jmx = ShardlineJmx.register(this);
+    }
+
+    /** This runtime's JMX registration (status MBeans), or null before it completed. */
+    ShardlineJmx jmx() {
+        return jmx;
     }
 
     /** Told about replication events (state changes, BROKEN replicas, lag, sync timeouts). */
@@ -207,29 +239,11 @@ final class ShardlineRuntime implements AutoCloseable {
      * be reached is retried in the background.
      */
     static ShardlineRuntime start(String key, Topology topology, Runnable onClose) throws SQLException {
-        refuseUnsupported(topology);
         try {
             return new ShardlineRuntime(key, topology, onClose);
         } catch (IllegalStateException e) {
             if (e.getCause() instanceof SQLException s) throw s;
             throw e;
-        }
-    }
-
-    /**
-     * Settings that the topology format accepts but this version does not implement yet are
-     * refused at start-up rather than silently ignored: a user who asks for synchronous
-     * replication must not get asynchronous replication without knowing.
-     */
-    private static void refuseUnsupported(Topology t) throws SQLException {
-        List<String> problems = new ArrayList<>();
-        if (t.shards().size() > 1) problems.add("shards: " + t.shards().size() + " shards (sharding across several primaries)");
-        for (Topology.TableRule r : t.tables().values()) {
-            if (r.keyGeneratorType() != null) problems.add("tables." + r.table() + ".keyGenerator");
-        }
-        if (!problems.isEmpty()) {
-            throw new java.sql.SQLFeatureNotSupportedException(t.source() + ": not supported by this version of Shardline yet: "
-                    + String.join("; ", problems), "0A000");
         }
     }
 
@@ -381,7 +395,9 @@ final class ShardlineRuntime implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
+        if (jmx != null) jmx.unregister();
         if (maintenance != null) maintenance.shutdownNow();
+        scatter.shutdownNow();
         for (Shard s : shards) for (Node r : s.replicas) r.applier.close();
         closePools();
         if (onClose != null) onClose.run();

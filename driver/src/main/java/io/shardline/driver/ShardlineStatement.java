@@ -1,6 +1,7 @@
 package io.shardline.driver;
 
 import io.shardline.replication.LoggedStatement;
+import io.shardline.routing.ShardRoute;
 import io.shardline.routing.StatementInfo;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
@@ -20,7 +21,9 @@ import java.util.List;
 class ShardlineStatement implements Statement {
 
     /** The (empty) parameters of a plain statement's one execution. */
-    private static final List<Object[]> NO_PARAMS = List.<Object[]>of(new Object[0]);
+    private static final Object[] EMPTY_VALUES = new Object[0];
+    private static final int[] EMPTY_TYPES = new int[0];
+    private static final List<Object[]> NO_PARAMS = List.<Object[]>of(EMPTY_VALUES);
     private static final List<int[]> NO_TYPES = List.of(new int[0]);
 
     final ShardlineConnection connection;
@@ -86,6 +89,29 @@ class ShardlineStatement implements Statement {
             s.close();
         }
         current = null;
+        scatteredCount = -1;
+        if (scattered != null) {
+            List<Statement> all = scattered;
+            scattered = null;
+            for (Statement s : all) {
+                try {
+                    s.close();
+                } catch (SQLException ignored) {
+                    // closing the statements of a finished cross-shard execution
+                }
+            }
+        }
+    }
+
+    /** Physical statements of a cross-shard execution (one per shard), closed with its results. */
+    List<Statement> scattered;
+    /** The summed update count of a cross-shard write, or -1. */
+    long scatteredCount = -1;
+
+    /** Records the physical statements and the update count of a cross-shard execution. */
+    void scatteredResult(List<Statement> statements, long updateCount) {
+        this.scattered = statements;
+        this.scatteredCount = updateCount;
     }
 
     ShardlineResultSet wrap(ResultSet rs) {
@@ -114,7 +140,16 @@ class ShardlineStatement implements Statement {
         StatementInfo info = connection.analyze(sql);
         switch (info.kind()) {
             case READ, PRIMARY_READ -> {
-                ShardSession session = connection.sessionFor(info);
+                ShardSession session;
+                if (connection.runtime.sharded) {
+                    ShardRoute route = connection.runtime.router.route(info, EMPTY_VALUES);
+                    if (!ShardlineConnection.direct(route, sql)) {
+                        return ShardedExecution.query(this, info, route, EMPTY_VALUES, EMPTY_TYPES, 0);
+                    }
+                    session = connection.session(route.shards()[0]);
+                } else {
+                    session = connection.defaultSession();
+                }
                 while (true) {
                     Connection c = session.readConnection(info);
                     try {
@@ -147,7 +182,29 @@ class ShardlineStatement implements Statement {
     }
 
     private boolean write(StatementInfo info, String sql, int keys, int[] keyIndexes, String[] keyNames) throws SQLException {
-        ShardSession session = connection.sessionFor(info);
+        ShardSession session = connection.defaultSession();
+        ShardlineRuntime rt = connection.runtime;
+        if (rt.sharded || !rt.keyGenerated.isEmpty()) {
+            io.shardline.routing.Topology.TableRule keyRule = ShardedExecution.keyGeneratorFor(rt, info);
+            if (keyRule != null) {
+                ShardedExecution.Generated g = ShardedExecution.generateKeys(connection, keyRule, info, EMPTY_VALUES, EMPTY_TYPES, 0);
+                ShardRoute route = rt.sharded ? rt.router.route(g.info(), g.values()) : null;
+                if (route == null) {
+                    route = new ShardRoute(new int[] {rt.defaultShard.index}, false, null, g.info().sql(), new int[0], null);
+                }
+                ShardedExecution.write(this, g.info(), route, g.values(), g.types(), g.count());
+                capturedKeys = ShardedExecution.keysResultSet(this, keyRule.keyGeneratorColumn(), g.keys());
+                return false;
+            }
+            if (rt.sharded) {
+                ShardRoute route = rt.router.route(info, EMPTY_VALUES);
+                if (!ShardlineConnection.direct(route, sql)) {
+                    ShardedExecution.write(this, info, route, EMPTY_VALUES, EMPTY_TYPES, 0);
+                    return false;
+                }
+                session = connection.session(route.shards()[0]);
+            }
+        }
         Connection c = session.beginWrite(info);
         boolean ran = false;
         try {
@@ -284,6 +341,7 @@ class ShardlineStatement implements Statement {
     }
 
     long updateCountOrZero() throws SQLException {
+        if (scatteredCount >= 0) return scatteredCount;
         if (current == null) return 0;
         long n = current.getLargeUpdateCount();
         return n < 0 ? 0 : n;
@@ -318,14 +376,18 @@ class ShardlineStatement implements Statement {
     @Override
     public int getUpdateCount() throws SQLException {
         checkOpen();
-        if (current == null || currentResultSet != null) return -1;
+        if (currentResultSet != null) return -1;
+        if (scatteredCount >= 0) return (int) scatteredCount;
+        if (current == null) return -1;
         return current.getUpdateCount();
     }
 
     @Override
     public long getLargeUpdateCount() throws SQLException {
         checkOpen();
-        if (current == null || currentResultSet != null) return -1;
+        if (currentResultSet != null) return -1;
+        if (scatteredCount >= 0) return scatteredCount;
+        if (current == null) return -1;
         return current.getLargeUpdateCount();
     }
 

@@ -69,7 +69,8 @@ final class TopologyLoader {
     private static final List<String> DATA_SOURCE_KEYS = List.of("url", "username", "password", "pool");
     private static final List<String> SHARD_KEYS = List.of("primary", "replicas");
     private static final List<String> REPLICA_KEYS = List.of("dataSource", "weight");
-    private static final List<String> TABLE_KEYS = List.of("shardKey", "strategy", "broadcast", "keyGenerator");
+    private static final List<String> TABLE_KEYS = List.of("shardKey", "strategy", "broadcast", "keyGenerator",
+            "boundaries");
     private static final List<String> KEY_GENERATOR_KEYS = List.of("column", "type");
     private static final List<String> REPLICATION_KEYS = List.of("mode", "ackReplicas", "ackTimeout",
             "applyInterval", "retry", "schema", "batchSize", "logAlertEntries");
@@ -318,7 +319,7 @@ final class TopologyLoader {
                                 + "'; table names are case-insensitive)");
                         continue;
                     }
-                    Topology.TableRule rule = table(lower, e.getValue().value(), path);
+                    Topology.TableRule rule = table(lower, e.getValue().value(), path, shardNames.size());
                     if (rule != null) tables.put(lower, rule);
                 }
             }
@@ -523,7 +524,7 @@ final class TopologyLoader {
         return true;
     }
 
-    private Topology.TableRule table(String table, Node node, String path) {
+    private Topology.TableRule table(String table, Node node, String path, int shardCount) {
         Map<String, Entry> m = isNull(node) ? Map.of() : mapping(node, path, TABLE_KEYS);
         if (m == null) return null;
         boolean ok = true;
@@ -592,7 +593,48 @@ final class TopologyLoader {
                 }
             }
         }
-        return ok ? new Topology.TableRule(table, shardKey, strategy, broadcast, kgColumn, kgType) : null;
+        // boundaries (range strategy only): shardCount - 1 strictly increasing values
+        List<String> boundaries = new ArrayList<>();
+        Entry bEntry = m.get("boundaries");
+        if ("range".equals(strategy)) {
+            if (bEntry == null || isNull(bEntry.value())) {
+                problemAt(bEntry == null ? node : bEntry.value(), path + ".boundaries",
+                        "required for strategy range (a list of " + Math.max(0, shardCount - 1)
+                        + " strictly increasing boundaries, one less than the shards)");
+                ok = false;
+            } else if (!(bEntry.value() instanceof SequenceNode bSeq)) {
+                wrongType(bEntry.value(), path + ".boundaries", "a list");
+                ok = false;
+            } else {
+                boolean itemsOk = true;
+                int i = 0;
+                for (Node item : bSeq.getValue()) {
+                    String v = string(item, path + ".boundaries[" + i + "]");
+                    if (v == null) {
+                        if (isNull(item)) problemAt(item, path + ".boundaries[" + i + "]", "value missing");
+                        itemsOk = false;
+                    } else {
+                        boundaries.add(v);
+                    }
+                    i++;
+                }
+                if (!itemsOk) {
+                    ok = false;
+                } else if (shardCount > 0) {
+                    try {
+                        new io.shardline.routing.RangeStrategy(boundaries, shardCount);
+                    } catch (IllegalArgumentException ex) {
+                        problemAt(bEntry.value(), path + ".boundaries", ex.getMessage());
+                        ok = false;
+                    }
+                }
+            }
+        } else if (bEntry != null) {
+            problemAt(bEntry.key(), path + ".boundaries", "boundaries apply only to strategy range"
+                    + (broadcast ? " (this table is broadcast)" : " (this table uses " + strategy + ")"));
+            ok = false;
+        }
+        return ok ? new Topology.TableRule(table, shardKey, strategy, broadcast, kgColumn, kgType, boundaries) : null;
     }
 
     private Topology.ReplicationConfig replication(Entry entry) {

@@ -34,11 +34,16 @@ import org.junit.jupiter.api.io.TempDir;
  * the physical primary and both replicas, and {@code counter.n == count(event)} on every node
  * (each op increments the counter and inserts one event in one transaction, so a lost or doubled
  * apply of any entry breaks the equation).
+ *
+ * <p>The scenarios are the same for every database: {@link CrashSafetyMariaDbTest} runs them on
+ * MariaDB by overriding the backend methods ({@link #startNodes}, {@link #node}, {@link
+ * #shardlineTable}, {@link #tableOptions}, {@link #tables}, {@link #stopNodes}).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CrashSafetyTest {
 
-    private static final String[] NODES = {"primary", "replica-0", "replica-1"};
+    static final String[] NODES = {"primary", "replica-0", "replica-1"};
+    static final String REPLICATION_YAML = "replication: { retry: { initialBackoff: 20ms, maxBackoff: 300ms } }\n";
     private static final Duration CATCH_UP = Duration.ofSeconds(30);
 
     @TempDir
@@ -51,23 +56,13 @@ class CrashSafetyTest {
 
     @BeforeEach
     void startNodesAndSchema() throws Exception {
-        StringBuilder y = new StringBuilder("dataSources:\n");
-        for (int i = 0; i < NODES.length; i++) {
-            int port = ReplicaOutageTest.freePort();
-            Path base = Files.createDirectories(dir.resolve("server-" + i));
-            servers.add(ReplicaOutageTest.startServer(port, base));
-            nodeUrls[i] = "jdbc:h2:tcp://127.0.0.1:" + port + "/./" + NODES[i].replace("-", "");
-            y.append("  ").append(NODES[i]).append(": { url: \"").append(nodeUrls[i]).append("\", username: sa }\n");
-        }
-        y.append("shards:\n  s0: { primary: primary, replicas: [replica-0, replica-1] }\n");
-        y.append("replication: { retry: { initialBackoff: 20ms, maxBackoff: 300ms } }\n");
-        yaml = dir.resolve("topology.yaml");
-        Files.writeString(yaml, y.toString());
+        yaml = startNodes(dir);
+        String options = tableOptions();
         try (ShardlineDataSource ds = ShardlineDataSource.fromYaml(yaml)) {
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-                st.execute("CREATE TABLE event (id BIGINT PRIMARY KEY, payload VARCHAR(40) NOT NULL)");
-                st.execute("CREATE TABLE counter (id INT PRIMARY KEY, n BIGINT NOT NULL)");
-                st.execute("CREATE TABLE note (id BIGINT PRIMARY KEY, txt VARCHAR(60) NOT NULL)");
+                st.execute("CREATE TABLE event (id BIGINT PRIMARY KEY, payload VARCHAR(40) NOT NULL)" + options);
+                st.execute("CREATE TABLE counter (id INT PRIMARY KEY, n BIGINT NOT NULL)" + options);
+                st.execute("CREATE TABLE note (id BIGINT PRIMARY KEY, txt VARCHAR(60) NOT NULL)" + options);
                 st.executeUpdate("INSERT INTO counter (id, n) VALUES (1, 0)");
             }
             assertThat(ds.awaitReplication(CATCH_UP)).isTrue();
@@ -77,7 +72,56 @@ class CrashSafetyTest {
     @AfterEach
     void stopEverything() throws Exception {
         for (Workload w : workloads) w.kill();
+        stopNodes();
+    }
+
+    // --- the backend: H2 file databases behind TCP servers in this JVM; overridden for MariaDB ---
+
+    /** Starts the nodes {@link #NODES} and writes their topology (with {@link #REPLICATION_YAML}) into {@code dir}. */
+    protected Path startNodes(Path dir) throws Exception {
+        StringBuilder y = new StringBuilder("dataSources:\n");
+        for (int i = 0; i < NODES.length; i++) {
+            int port = ReplicaOutageTest.freePort();
+            Path base = Files.createDirectories(dir.resolve("server-" + i));
+            servers.add(ReplicaOutageTest.startServer(port, base));
+            nodeUrls[i] = "jdbc:h2:tcp://127.0.0.1:" + port + "/./" + NODES[i].replace("-", "");
+            y.append("  ").append(NODES[i]).append(": { url: \"").append(nodeUrls[i]).append("\", username: sa }\n");
+        }
+        y.append("shards:\n  s0: { primary: primary, replicas: [replica-0, replica-1] }\n");
+        y.append(REPLICATION_YAML);
+        Path topology = dir.resolve("topology.yaml");
+        Files.writeString(topology, y.toString());
+        return topology;
+    }
+
+    protected void stopNodes() throws Exception {
         for (Server s : servers) s.stop();
+    }
+
+    /** A direct (non-Shardline) connection to node {@code i} of {@link #NODES}. */
+    protected Connection node(int i) throws SQLException {
+        return DriverManager.getConnection(nodeUrls[i], "sa", "");
+    }
+
+    /** The qualified name of Shardline's own table {@code table} ({@code log_head}, {@code log}, {@code watermark}) on node {@code i}. */
+    protected String shardlineTable(int i, String table) {
+        return "SHARDLINE." + table.toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /** Appended to every CREATE TABLE of the test and the workload. */
+    protected String tableOptions() {
+        return "";
+    }
+
+    /** The application's tables on a node, upper case, sorted. */
+    protected List<String> tables(Connection c) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC'"
+                     + " ORDER BY TABLE_NAME")) {
+            while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
     }
 
     /**
@@ -104,13 +148,13 @@ class CrashSafetyTest {
             // prefix satisfies the invariant, a half-applied entry would not
             long head;
             try (Connection p = node(0)) {
-                head = single(p, "SELECT position FROM SHARDLINE.LOG_HEAD WHERE id = 1");
+                head = single(p, "SELECT position FROM " + shardlineTable(0, "log_head") + " WHERE id = 1");
                 assertConsistent(p, "primary after kill " + run);
             }
             StringBuilder lag = new StringBuilder();
             for (int i = 1; i < NODES.length; i++) {
                 try (Connection r = node(i)) {
-                    long wm = single(r, "SELECT position FROM SHARDLINE.WATERMARK WHERE id = 1");
+                    long wm = single(r, "SELECT position FROM " + shardlineTable(i, "watermark") + " WHERE id = 1");
                     assertThat(wm).as(NODES[i] + " watermark").isLessThanOrEqualTo(head);
                     lag.append(' ').append(NODES[i]).append(" behind by ").append(head - wm);
                     assertConsistent(r, NODES[i] + " after kill " + run);
@@ -171,10 +215,10 @@ class CrashSafetyTest {
     void twoApplicationInstancesShareOneGaplessLogAndApplyEachEntryOnce() throws Exception {
         long headBefore;
         try (Connection p = node(0)) {
-            headBefore = single(p, "SELECT position FROM SHARDLINE.LOG_HEAD WHERE id = 1");
+            headBefore = single(p, "SELECT position FROM " + shardlineTable(0, "log_head") + " WHERE id = 1");
         }
-        Workload a = fork("write", yaml.toString(), "11", "3", "0", "4000", "15");
-        Workload b = fork("write", yaml.toString(), "12", "3", "0", "4000", "15");
+        Workload a = fork("write", yaml.toString(), "11", "3", "0", "4000", "15", tableOptions());
+        Workload b = fork("write", yaml.toString(), "12", "3", "0", "4000", "15", tableOptions());
         String doneA = a.await(l -> l.startsWith("DONE "), Duration.ofSeconds(60));
         String doneB = b.await(l -> l.startsWith("DONE "), Duration.ofSeconds(60));
         assertThat(a.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -195,7 +239,7 @@ class CrashSafetyTest {
         try (Connection p = node(0)) {
             long events = TestTopologies.count(p, "event");
             long notes = TestTopologies.count(p, "note");
-            long head = single(p, "SELECT position FROM SHARDLINE.LOG_HEAD WHERE id = 1");
+            long head = single(p, "SELECT position FROM " + shardlineTable(0, "log_head") + " WHERE id = 1");
             // one position per committed transaction (each op, each auto-commit note, each DDL, the marker): no gaps, no reuse
             if (failed == 0) {
                 assertThat(events).isEqualTo(committed);
@@ -223,10 +267,10 @@ class CrashSafetyTest {
             assertThat(ds.awaitReplication(CATCH_UP)).as("replicas caught up: %s", ds.status()).isTrue();
         }
         try (Connection p = node(0)) {
-            long head = single(p, "SELECT position FROM SHARDLINE.LOG_HEAD WHERE id = 1");
+            long head = single(p, "SELECT position FROM " + shardlineTable(0, "log_head") + " WHERE id = 1");
             // what is left of the log after pruning is contiguous and ends at the head
             try (Statement st = p.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT MIN(position), MAX(position), COUNT(*) FROM SHARDLINE.LOG")) {
+                 ResultSet rs = st.executeQuery("SELECT MIN(position), MAX(position), COUNT(*) FROM " + shardlineTable(0, "log"))) {
                 rs.next();
                 long count = rs.getLong(3);
                 if (count > 0) {
@@ -240,10 +284,10 @@ class CrashSafetyTest {
             assertThat(tables).contains("COUNTER", "EVENT", "NOTE");
             for (int i = 1; i < NODES.length; i++) {
                 try (Connection r = node(i)) {
-                    assertThat(single(r, "SELECT position FROM SHARDLINE.WATERMARK WHERE id = 1")).as(NODES[i] + " watermark")
+                    assertThat(single(r, "SELECT position FROM " + shardlineTable(i, "watermark") + " WHERE id = 1")).as(NODES[i] + " watermark")
                             .isEqualTo(head);
                     assertThat(tables(r)).as(NODES[i] + " tables").isEqualTo(tables);
-                    for (String t : List.of("COUNTER", "EVENT", "NOTE")) {
+                    for (String t : List.of("counter", "event", "note")) {
                         assertThat(TestTopologies.dump(r, t, "id")).as(NODES[i] + " " + t).isEqualTo(TestTopologies.dump(p, t, "id"));
                     }
                     assertConsistent(r, NODES[i]);
@@ -255,16 +299,6 @@ class CrashSafetyTest {
     private static void assertConsistent(Connection c, String as) throws SQLException {
         assertThat(single(c, "SELECT n FROM counter WHERE id = 1")).as(as + ": counter.n == count(event)")
                 .isEqualTo(TestTopologies.count(c, "event"));
-    }
-
-    private static List<String> tables(Connection c) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC'"
-                     + " ORDER BY TABLE_NAME")) {
-            while (rs.next()) out.add(rs.getString(1));
-        }
-        return out;
     }
 
     private static long single(Connection c, String sql) throws SQLException {
@@ -279,10 +313,6 @@ class CrashSafetyTest {
             if (part.startsWith(name + "=")) return Long.parseLong(part.substring(name.length() + 1));
         }
         throw new IllegalArgumentException(name + " not in " + line);
-    }
-
-    private Connection node(int i) throws SQLException {
-        return DriverManager.getConnection(nodeUrls[i], "sa", "");
     }
 
     private Workload fork(String... args) throws IOException {

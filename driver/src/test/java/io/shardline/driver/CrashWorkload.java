@@ -13,14 +13,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * topology through {@link DriverManager}, so its runtime's appliers run in this process too.
  *
  * <pre>
- * write &lt;yaml&gt; &lt;tag&gt; &lt;threads&gt; &lt;opsPerThread, 0 = unbounded&gt; &lt;millis, 0 = unbounded&gt; [ddlEvery]
+ * write &lt;yaml&gt; &lt;tag&gt; &lt;threads&gt; &lt;opsPerThread, 0 = unbounded&gt; &lt;millis, 0 = unbounded&gt; [ddlEvery [tableOptions]]
  * tx    &lt;yaml&gt; &lt;tag&gt; &lt;committedOps&gt;
  * </pre>
  *
  * <p>An op, in one transaction: inserts an {@code event} row and increments the single
  * {@code counter} row, so a lost or doubled apply shows as {@code counter.n != count(event)}.
  * Every fourth op additionally writes a {@code note} row in auto-commit mode; with {@code ddlEvery}
- * thread 0 also creates a table {@code ddl_<tag>_<seq>} every that many ops. Ids are
+ * thread 0 also creates a table {@code ddl_<tag>_<seq>} every that many ops ({@code tableOptions},
+ * e.g. {@code " ENGINE=InnoDB"} on MariaDB, is appended to its CREATE TABLE). Ids are
  * {@link #id(int, int, long)}: unique per tag (one tag per workload run), thread and sequence.
  *
  * <p>Output lines (stdout): {@code READY}, {@code PROGRESS <committed ops>}, {@code IN_TX},
@@ -40,7 +41,7 @@ public final class CrashWorkload {
         int tag = Integer.parseInt(args[2]);
         switch (args[0]) {
             case "write" -> write(url, tag, Integer.parseInt(args[3]), Long.parseLong(args[4]), Long.parseLong(args[5]),
-                    args.length > 6 ? Integer.parseInt(args[6]) : 0);
+                    args.length > 6 ? Integer.parseInt(args[6]) : 0, args.length > 7 ? args[7] : "");
             case "tx" -> openTransactionAndHang(url, tag, Integer.parseInt(args[3]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
@@ -51,7 +52,8 @@ public final class CrashWorkload {
         System.out.flush();
     }
 
-    private static void write(String url, int tag, int threads, long opsPerThread, long millis, int ddlEvery) throws Exception {
+    private static void write(String url, int tag, int threads, long opsPerThread, long millis, int ddlEvery,
+                              String tableOptions) throws Exception {
         // start the runtime (appliers) before the threads race to do it
         try (Connection c = DriverManager.getConnection(url)) {
             c.isValid(1);
@@ -86,7 +88,7 @@ public final class CrashWorkload {
                             if (ddlEvery > 0 && thread == 0 && seq % ddlEvery == ddlEvery - 1) {
                                 c.setAutoCommit(true);
                                 try (Statement st = c.createStatement()) {
-                                    st.execute("CREATE TABLE ddl_" + tag + "_" + seq + " (id INT PRIMARY KEY)");
+                                    st.execute("CREATE TABLE ddl_" + tag + "_" + seq + " (id INT PRIMARY KEY)" + tableOptions);
                                 }
                             }
                             long n = committed.incrementAndGet();

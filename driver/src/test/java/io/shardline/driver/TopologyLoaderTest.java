@@ -75,11 +75,11 @@ class TopologyLoaderTest {
 
         assertThat(t.tables()).containsOnlyKeys("orders", "order_items", "countries", "customers");
         assertThat(t.tables().get("orders")).isEqualTo(
-                new Topology.TableRule("orders", "customer_id", "mod", false, null, null));
+                new Topology.TableRule("orders", "customer_id", "mod", false, null, null, java.util.List.of()));
         assertThat(t.tables().get("countries")).isEqualTo(
-                new Topology.TableRule("countries", null, null, true, null, null));
+                new Topology.TableRule("countries", null, null, true, null, null, java.util.List.of()));
         assertThat(t.tables().get("customers")).isEqualTo(
-                new Topology.TableRule("customers", "id", "hash", false, "id", "snowflake"));
+                new Topology.TableRule("customers", "id", "hash", false, "id", "snowflake", java.util.List.of()));
 
         assertThat(t.defaultShard()).isEqualTo("s0");
         assertThat(t.replication()).isEqualTo(new Topology.ReplicationConfig("async", "all",

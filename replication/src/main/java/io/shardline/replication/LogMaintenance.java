@@ -36,6 +36,10 @@ public final class LogMaintenance {
     private long prunedUpTo = -1;
     private volatile long head;
     private volatile long entries;
+    private volatile long lastRunAtMillis;
+    private volatile String lastError;
+    private volatile long lastErrorAtMillis;
+    private volatile boolean primaryDown;
     private boolean alerting;
     private final boolean[] lagging;
     private final java.util.concurrent.atomic.AtomicLongArray lagMillis;
@@ -75,6 +79,26 @@ public final class LogMaintenance {
         return entries;
     }
 
+    /** When the last round completed (epoch ms), successfully or not; 0 before the first. */
+    public long lastRunAtMillis() {
+        return lastRunAtMillis;
+    }
+
+    /** The last round's error (message only), or null if it succeeded. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** When the last failed round happened (epoch ms), or 0. */
+    public long lastErrorAtMillis() {
+        return lastErrorAtMillis;
+    }
+
+    /** True if the last round could not reach the primary (a connection-type failure). */
+    public boolean primaryDown() {
+        return primaryDown;
+    }
+
     /** One round: prune, measure, alert. Errors are logged; the next round tries again. */
     public void run() {
         try (Connection c = primary.getConnection()) {
@@ -97,8 +121,15 @@ public final class LogMaintenance {
             } finally {
                 c.setAutoCommit(auto);
             }
+            lastError = null;
+            primaryDown = false;
         } catch (SQLException | RuntimeException e) {
             LOG.debug("Log maintenance of shard {} failed: {}", shard, e.toString());
+            lastError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            lastErrorAtMillis = System.currentTimeMillis();
+            primaryDown = e instanceof SQLException s && ReplicaApplier.isTransient(s);
+        } finally {
+            lastRunAtMillis = System.currentTimeMillis();
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
@@ -33,9 +34,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>DDL cannot share a transaction with the watermark (H2 and MySQL commit it implicitly), so a
  * DDL entry is applied alone: the entries before it are committed, the replica records that the
- * DDL at position N is being attempted, runs it, and then advances the watermark to N. If the
- * process dies after the DDL ran but before the watermark moved, the next attempt sees its own
- * earlier attempt recorded and treats a failure of the repeated DDL as "already applied".
+ * DDL at position N is being attempted (with this applier's random id as the attempt's owner),
+ * runs it, and then advances the watermark to N unless it has already moved. If the process dies
+ * after the DDL ran but before the watermark moved, the next attempt sees the earlier attempt
+ * recorded and treats a failure of the repeated DDL as "already applied". Committing the marker
+ * releases the watermark lock, so another instance's applier may run the same DDL in the window:
+ * a failing first attempt is therefore BROKEN only if, re-read under the lock, the watermark is
+ * still below N and the attempt marker still names this applier; otherwise it counts as applied
+ * (watermark moved) or is decided in the next round (another owner recorded).
  *
  * <p>Failures: errors that retry can cure (connection refused, pool timeout, deadlock) mark the
  * replica {@link ReplicaState#DOWN} and are retried with exponential backoff; anything else (a
@@ -46,6 +52,8 @@ public final class ReplicaApplier implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaApplier.class);
     private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** The window of {@link #applyRate()}. */
+    public static final int RATE_WINDOW_SECONDS = 10;
 
     private final String name;
     private final DataSource primary;
@@ -58,11 +66,16 @@ public final class ReplicaApplier implements AutoCloseable {
     private final long applyIntervalNanos;
     private final ReplicationListener listener;
     private final Object progress = new Object();
+    /** Identifies this applier's DDL attempts in the watermark row (distinct per instance and process). */
+    private final String owner = UUID.randomUUID().toString();
+    /** Test hook: told about the steps of a DDL apply ("marked", "failed", "ran") with the position. */
+    volatile java.util.function.ObjLongConsumer<String> testHook;
 
     private volatile Thread thread;
     private volatile boolean running;
     private volatile boolean paused;
     private volatile boolean applyNow;
+    private volatile boolean roundAgainSoon;
     private volatile long skipPosition;
     private volatile ReplicaState state = ReplicaState.CATCHING_UP;
     private volatile long appliedPosition = -1;
@@ -72,6 +85,10 @@ public final class ReplicaApplier implements AutoCloseable {
     private volatile long lastErrorAtMillis;
     private volatile long brokenPosition;
     private volatile long appliedEntries;
+    /** Entries applied per second over the last {@link #RATE_WINDOW_SECONDS} s: one bucket per second. */
+    private final long[] rateSecond = new long[RATE_WINDOW_SECONDS];
+    private final long[] rateEntries = new long[RATE_WINDOW_SECONDS];
+    private final long createdNanos = System.nanoTime();
 
     private ReplicationLog primaryLog;
     private ReplicationLog replicaLog;
@@ -152,6 +169,25 @@ public final class ReplicaApplier implements AutoCloseable {
     /** Entries applied by this applier since it started. */
     public long appliedEntries() {
         return appliedEntries;
+    }
+
+    /**
+     * Entries applied per second, averaged over the last {@value #RATE_WINDOW_SECONDS} seconds (or
+     * since this applier was created, if that is shorter).
+     */
+    public double applyRate() {
+        long now = System.nanoTime();
+        long sec = now / 1_000_000_000L;
+        long sum = 0;
+        synchronized (progress) {
+            for (int i = 0; i < RATE_WINDOW_SECONDS; i++) {
+                if (rateSecond[i] > sec - RATE_WINDOW_SECONDS && rateSecond[i] <= sec) sum += rateEntries[i];
+            }
+        }
+        // the buckets cover the current (partial) second and the RATE_WINDOW_SECONDS - 1 before it
+        long windowNanos = now - (sec - RATE_WINDOW_SECONDS + 1) * 1_000_000_000L;
+        windowNanos = Math.max(1_000_000L, Math.min(windowNanos, now - createdNanos));
+        return sum * 1e9 / windowNanos;
     }
 
     /** The last error (message only; never contains credentials), or null. */
@@ -235,7 +271,10 @@ public final class ReplicaApplier implements AutoCloseable {
                 failures = 0;
                 if (applied < batchSize) {
                     setState(ReplicaState.HEALTHY, null);
-                    if (applyIntervalNanos > 0) {
+                    if (roundAgainSoon) {
+                        roundAgainSoon = false; // a DDL left to the next round: not worth a scheduled interval
+                        LockSupport.parkNanos(IDLE_POLL_NANOS);
+                    } else if (applyIntervalNanos > 0) {
                         sleepScheduled();
                     } else if (applied == 0) {
                         LockSupport.parkNanos(IDLE_POLL_NANOS);
@@ -247,8 +286,13 @@ public final class ReplicaApplier implements AutoCloseable {
                 lastError = e.getMessage();
                 lastErrorAtMillis = System.currentTimeMillis();
                 brokenPosition = e.position;
+                // tell the listener before the state flips, so whoever sees BROKEN also finds the event
+                try {
+                    listener.broken(name, e.position, e.getMessage());
+                } catch (RuntimeException le) {
+                    LOG.warn("ReplicationListener failed on BROKEN of {}: {}", name, le.toString());
+                }
                 setState(ReplicaState.BROKEN, e.getMessage());
-                listener.broken(name, e.position, e.getMessage());
             } catch (SQLException | RuntimeException e) {
                 failures++;
                 lastError = describe(e);
@@ -310,6 +354,15 @@ public final class ReplicaApplier implements AutoCloseable {
                 appliedAtMillis = System.currentTimeMillis();
             }
             appliedEntries += entries;
+            if (entries > 0) {
+                long sec = System.nanoTime() / 1_000_000_000L;
+                int i = (int) Math.floorMod(sec, (long) RATE_WINDOW_SECONDS);
+                if (rateSecond[i] != sec) {
+                    rateSecond[i] = sec;
+                    rateEntries[i] = 0;
+                }
+                rateEntries[i] += entries;
+            }
             progress.notifyAll();
         }
     }
@@ -401,7 +454,7 @@ public final class ReplicaApplier implements AutoCloseable {
                         return count; // the DDL entry starts the next round, alone
                     }
                     closeAll(prepared);
-                    applyDdl(r, e, statements, w.ddlAttempt() == e.position());
+                    if (!applyDdl(r, e, statements, w.ddlAttempt() == e.position())) return 0;
                     publish(e.position(), e.committedAtMillis(), 1);
                     return 1;
                 }
@@ -435,26 +488,65 @@ public final class ReplicaApplier implements AutoCloseable {
         return false;
     }
 
-    private void applyDdl(Connection r, ReplicationLog.Entry e, List<LoggedStatement> statements, boolean retried)
+    /**
+     * Applies the DDL entry {@code e} alone (the caller holds the watermark lock at {@code e - 1}).
+     *
+     * @param retried the locked watermark row already showed an attempt at this position (a crash
+     *     between the DDL and the watermark, or another instance's applier still at work)
+     * @return false if the outcome is left to the next round (the entry was not applied by this call)
+     */
+    private boolean applyDdl(Connection r, ReplicationLog.Entry e, List<LoggedStatement> statements, boolean retried)
             throws SQLException, PoisonEntryException {
-        replicaLog.markDdlAttempt(r, e.position());
+        long n = e.position();
+        replicaLog.markDdlAttempt(r, n, owner);
         r.commit(); // DDL commits implicitly anyway; make the attempt marker durable first
+        // the commit released the watermark lock: from here on another instance's applier may lock
+        // it, see this attempt, and run the same DDL (before, during or after ours)
+        hook("marked", n);
         for (LoggedStatement st : statements) {
             try (Statement s = r.createStatement()) {
                 s.execute(localize(st.sql()));
             } catch (SQLException ex) {
                 if (isTransient(ex)) throw ex;
-                if (!retried) {
-                    throw new PoisonEntryException(e.position(), "DDL at log position " + e.position() + " failed: " + describe(ex), ex);
+                if (retried) {
+                    LOG.warn("Replica {}: DDL at position {} failed on a repeated attempt ({}); an earlier attempt ran it"
+                            + " before the watermark could move, so it counts as applied", name, n, describe(ex));
+                    continue;
                 }
-                LOG.warn("Replica {}: DDL at position {} failed on its second attempt ({}); the first attempt ran it before"
-                        + " the watermark could move, so it counts as applied", name, e.position(), describe(ex));
+                hook("failed", n);
+                // our first attempt failed: a genuine failure, unless another applier ran this DDL in our window
+                r.rollback();
+                ReplicationLog.Watermark now = replicaLog.lockWatermark(r);
+                r.commit();
+                if (now.position() >= n) {
+                    LOG.info("Replica {}: DDL at position {} failed ({}), but another application instance's applier"
+                            + " has applied it meanwhile", name, n, describe(ex));
+                    publish(now.position(), 0, 0);
+                    roundAgainSoon = true;
+                    return false;
+                }
+                if (now.ddlAttempt() == n && !owner.equals(now.ddlOwner())) {
+                    // it may have run the DDL (then ours fails) or may still be about to: the next round
+                    // sees the attempt marker, finds the watermark moved or repeats the DDL as a retry
+                    LOG.info("Replica {}: DDL at position {} failed ({}) while another application instance's applier"
+                            + " was applying it; deciding in the next round", name, n, describe(ex));
+                    roundAgainSoon = true;
+                    return false;
+                }
+                throw new PoisonEntryException(n, "DDL at log position " + n + " failed: " + describe(ex), ex);
             }
         }
-        // the marker commit released the watermark lock: another instance's applier may have re-run
-        // this DDL and applied entries after it meanwhile; never move the watermark back
-        if (replicaLog.lockWatermark(r).position() < e.position()) replicaLog.advanceWatermark(r, e.position());
+        hook("ran", n);
+        // another instance's applier may have re-run this DDL and applied entries after it
+        // meanwhile; never move the watermark back
+        if (replicaLog.lockWatermark(r).position() < n) replicaLog.advanceWatermark(r, n);
         r.commit();
+        return true;
+    }
+
+    private void hook(String event, long position) {
+        java.util.function.ObjLongConsumer<String> h = testHook;
+        if (h != null) h.accept(event, position);
     }
 
     private void applyDml(Connection r, Map<String, PreparedStatement> prepared, LoggedStatement st) throws SQLException {
@@ -513,6 +605,11 @@ public final class ReplicaApplier implements AutoCloseable {
     private static String describe(Throwable e) {
         String m = e.getMessage();
         if (e instanceof SQLException s && s.getSQLState() != null) m = m + " [SQLState " + s.getSQLState() + "]";
+        // a pool timeout hides why connecting failed (refused, unknown host, login): name the root cause
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String rm = root.getMessage();
+        if (root != e && rm != null && (m == null || !m.contains(rm))) m = m + "; cause: " + rm.lines().findFirst().orElse(rm);
         return m;
     }
 

@@ -14,8 +14,9 @@ import java.util.List;
  * <p>On a primary: {@code log_head} (one row: the last position handed out) and {@code log}
  * (one row per committed write transaction: position, commit time, payload in the
  * {@link LogEntryCodec} format). On a replica: {@code watermark} (one row: the last position
- * applied there, plus the position of a DDL statement whose execution was started — DDL commits
- * implicitly, so it cannot share a transaction with the watermark).
+ * applied there, plus the position of a DDL statement whose execution was started and the id of
+ * the applier that started it — DDL commits implicitly, so it cannot share a transaction with the
+ * watermark).
  *
  * <h2>Why positions are in commit order</h2>
  * {@link #append} runs inside the writer's own transaction, just before its commit. Its first
@@ -35,8 +36,12 @@ public final class ReplicationLog {
     public record Entry(long position, long committedAtMillis, byte[] payload) {
     }
 
-    /** The watermark row of a replica: what has been applied, and a DDL whose execution began. */
-    public record Watermark(long position, long ddlAttempt) {
+    /**
+     * The watermark row of a replica: what has been applied, and a DDL whose execution began
+     * ({@code ddlAttempt}, 0 if none yet) together with the id of the applier that began it
+     * ({@code ddlOwner}, empty if unknown, e.g. recorded before the column existed).
+     */
+    public record Watermark(long position, long ddlAttempt, String ddlOwner) {
     }
 
     private final Dialect dialect;
@@ -112,11 +117,35 @@ public final class ReplicationLog {
             c.setAutoCommit(true);
             createSchema(st);
             st.execute("CREATE TABLE IF NOT EXISTS " + watermarkTable + " (id INT NOT NULL PRIMARY KEY,"
-                    + " position BIGINT NOT NULL, ddl_attempt BIGINT NOT NULL, applied_at BIGINT NOT NULL)");
+                    + " position BIGINT NOT NULL, ddl_attempt BIGINT NOT NULL, applied_at BIGINT NOT NULL,"
+                    + " ddl_owner VARCHAR(64) DEFAULT '' NOT NULL)");
+            addDdlOwnerIfMissing(st);
             insertRowIfMissing(st, watermarkTable,
                     "INSERT INTO " + watermarkTable + " (id, position, ddl_attempt, applied_at) VALUES (1, 0, 0, 0)");
         } finally {
             c.setAutoCommit(auto);
+        }
+    }
+
+    /**
+     * Watermark tables created before the DDL attempt owner existed lack {@code ddl_owner}; add it.
+     * Probed first so that a normal start never runs an ALTER (on MySQL it would wait for the
+     * metadata lock of another instance's open apply transaction).
+     */
+    private void addDdlOwnerIfMissing(Statement st) throws SQLException {
+        if (hasDdlOwner(st)) return;
+        try {
+            st.execute("ALTER TABLE " + watermarkTable + " ADD COLUMN IF NOT EXISTS ddl_owner VARCHAR(64) DEFAULT '' NOT NULL");
+        } catch (SQLException e) {
+            if (!hasDdlOwner(st)) throw e; // else another process added it at the same moment
+        }
+    }
+
+    private boolean hasDdlOwner(Statement st) {
+        try (ResultSet rs = st.executeQuery("SELECT ddl_owner FROM " + watermarkTable + " WHERE 1 = 0")) {
+            return true;
+        } catch (SQLException e) {
+            return false;
         }
     }
 
@@ -233,10 +262,11 @@ public final class ReplicationLog {
      */
     public Watermark lockWatermark(Connection c) throws SQLException {
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT position, ddl_attempt FROM " + watermarkTable
+             ResultSet rs = st.executeQuery("SELECT position, ddl_attempt, ddl_owner FROM " + watermarkTable
                      + " WHERE id = 1 FOR UPDATE")) {
             if (!rs.next()) throw new SQLException("Shardline's watermark row is missing in " + watermarkTable, "55000");
-            return new Watermark(rs.getLong(1), rs.getLong(2));
+            String owner = rs.getString(3);
+            return new Watermark(rs.getLong(1), rs.getLong(2), owner == null ? "" : owner);
         }
     }
 
@@ -258,10 +288,15 @@ public final class ReplicationLog {
         }
     }
 
-    /** Records, inside the caller's transaction, that the DDL entry at {@code position} is about to run. */
-    public void markDdlAttempt(Connection c, long position) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + watermarkTable + " SET ddl_attempt = ? WHERE id = 1")) {
+    /**
+     * Records, inside the caller's transaction, that the applier {@code owner} (a random id per
+     * applier) is about to run the DDL entry at {@code position}.
+     */
+    public void markDdlAttempt(Connection c, long position, String owner) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + watermarkTable
+                + " SET ddl_attempt = ?, ddl_owner = ? WHERE id = 1")) {
             ps.setLong(1, position);
+            ps.setString(2, owner);
             ps.executeUpdate();
         }
     }

@@ -11,7 +11,9 @@ import java.util.List;
  * may carry hidden columns after the {@link #visibleColumns()} the application asked for (an
  * ORDER BY expression not in the select list, the COUNT that turns a SUM into an AVG).
  *
- * @param visibleColumns how many leading columns the application sees
+ * @param visibleColumns how many leading columns the application sees; 0 when the select list has a
+ *                       {@code *} whose width is unknown before execution (then every shard column is
+ *                       visible and there are no hidden columns)
  * @param distinct       SELECT DISTINCT: duplicates across shards are removed (on the visible columns)
  * @param groupBy        columns forming the group key; empty when not grouped. With aggregates and no
  *                       GROUP BY the whole result is one group (one row, even when every shard is empty)

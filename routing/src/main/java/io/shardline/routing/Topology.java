@@ -49,9 +49,24 @@ public final class Topology {
         }
     }
 
-    /** How a table is placed: sharded by a key and strategy, or broadcast to every shard. */
+    /**
+     * How a table is placed: sharded by a key and strategy, or broadcast to every shard.
+     *
+     * @param boundaries for the {@code range} strategy: the ordered boundaries ({@code shardCount - 1}
+     *                   of them, strictly increasing; see {@link RangeStrategy}); empty otherwise
+     */
     public record TableRule(String table, String shardKey, String strategy, boolean broadcast,
-                            String keyGeneratorColumn, String keyGeneratorType) {
+                            String keyGeneratorColumn, String keyGeneratorType, List<String> boundaries) {
+        /** Copies the boundaries (null becomes empty). */
+        public TableRule {
+            boundaries = boundaries == null ? List.of() : List.copyOf(boundaries);
+        }
+
+        /** A rule without range boundaries (mod, hash, broadcast). */
+        public TableRule(String table, String shardKey, String strategy, boolean broadcast,
+                         String keyGeneratorColumn, String keyGeneratorType) {
+            this(table, shardKey, strategy, broadcast, keyGeneratorColumn, keyGeneratorType, List.of());
+        }
     }
 
     /** Replication settings ({@code replication:} in YAML). */

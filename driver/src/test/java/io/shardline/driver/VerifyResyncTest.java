@@ -1,0 +1,292 @@
+package io.shardline.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardline.replication.ConsistencyVerifier;
+import io.shardline.replication.ReplicaResync;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code verify} finds exactly a corrupted row, does not mistake a lagging replica for a
+ * difference, and {@code resync} rebuilds a replica while four writers keep writing, losing
+ * nothing. On H2 and (with {@code -Pmariadb}) on MariaDB.
+ */
+class VerifyResyncTest {
+
+    private static final int ORDERS = 3_000;
+    private static final int CHUNK = 500;
+
+    @TempDir
+    Path dir;
+    ShardlineDataSource ds;
+    MariaDb maria;
+
+    /** The physical nodes of a test topology. */
+    private interface Nodes {
+        Connection primary() throws SQLException;
+
+        Connection replica(int i) throws SQLException;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (ds != null) ds.close();
+        if (maria != null) maria.close();
+    }
+
+    private Nodes h2() throws Exception {
+        TestTopologies.H2 t = new TestTopologies.H2(dir, 2, null);
+        ds = ShardlineDataSource.forUrl(t.url);
+        return new Nodes() {
+            @Override
+            public Connection primary() throws SQLException {
+                return t.primary();
+            }
+
+            @Override
+            public Connection replica(int i) throws SQLException {
+                return t.replica(i);
+            }
+        };
+    }
+
+    private Nodes mariaDb() throws Exception {
+        maria = new MariaDb(dir, 2, null);
+        ds = ShardlineDataSource.forUrl(maria.url);
+        return new Nodes() {
+            @Override
+            public Connection primary() throws SQLException {
+                return maria.primary();
+            }
+
+            @Override
+            public Connection replica(int i) throws SQLException {
+                return maria.replica(i);
+            }
+        };
+    }
+
+    @Test
+    void corruptedRowIsReportedAndResyncUnderLoadRepairsItH2() throws Exception {
+        corruptVerifyResync(h2());
+    }
+
+    @Test
+    void corruptedRowIsReportedAndResyncUnderLoadRepairsItMariaDb() throws Exception {
+        MariaDb.assumeEnabled();
+        corruptVerifyResync(mariaDb());
+    }
+
+    @Test
+    void lagIsNotADifferenceH2() throws Exception {
+        lagIsNotADifference(h2());
+    }
+
+    @Test
+    void lagIsNotADifferenceMariaDb() throws Exception {
+        MariaDb.assumeEnabled();
+        lagIsNotADifference(mariaDb());
+    }
+
+    private void schemaAndData() throws Exception {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE customer (id BIGINT PRIMARY KEY, name VARCHAR(50) NOT NULL)");
+            st.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, customer_id BIGINT NOT NULL, amount DECIMAL(10,2),"
+                    + " note VARCHAR(100), FOREIGN KEY (customer_id) REFERENCES customer (id))");
+            st.execute("CREATE TABLE line (order_id BIGINT NOT NULL, seq INT NOT NULL, qty INT NOT NULL,"
+                    + " PRIMARY KEY (order_id, seq))");
+            st.execute("CREATE TABLE audit (msg VARCHAR(50))"); // no primary key
+            c.setAutoCommit(false);
+            try (PreparedStatement cu = c.prepareStatement("INSERT INTO customer (id, name) VALUES (?, ?)");
+                 PreparedStatement or = c.prepareStatement("INSERT INTO orders (id, customer_id, amount, note) VALUES (?, ?, ?, ?)");
+                 PreparedStatement li = c.prepareStatement("INSERT INTO line (order_id, seq, qty) VALUES (?, ?, ?)");
+                 PreparedStatement au = c.prepareStatement("INSERT INTO audit (msg) VALUES (?)")) {
+                for (int i = 1; i <= 50; i++) {
+                    cu.setLong(1, i);
+                    cu.setString(2, "customer " + i);
+                    cu.addBatch();
+                }
+                cu.executeBatch();
+                for (int i = 1; i <= ORDERS; i++) {
+                    or.setLong(1, i);
+                    or.setLong(2, i % 50 + 1);
+                    or.setBigDecimal(3, BigDecimal.valueOf(i, 2));
+                    or.setString(4, i % 7 == 0 ? null : "note " + i);
+                    or.addBatch();
+                    li.setLong(1, i);
+                    li.setInt(2, i % 3);
+                    li.setInt(3, i);
+                    li.addBatch();
+                    if (i % 10 == 0) {
+                        au.setString(1, "batch " + i);
+                        au.addBatch();
+                    }
+                    if (i % 500 == 0) {
+                        or.executeBatch();
+                        li.executeBatch();
+                        au.executeBatch();
+                        c.commit();
+                    }
+                }
+            }
+            c.commit();
+            c.setAutoCommit(true);
+        }
+        assertThat(ds.awaitReplication(Duration.ofSeconds(60))).isTrue();
+    }
+
+    private static ConsistencyVerifier.Options options() {
+        return ConsistencyVerifier.Options.defaults().withChunkSize(CHUNK);
+    }
+
+    private static ConsistencyVerifier.ReplicaResult replica(ConsistencyVerifier.Report r, String name) {
+        return r.replicas().stream().filter(x -> x.replica().equals(name)).findFirst().orElseThrow();
+    }
+
+    private void corruptVerifyResync(Nodes nodes) throws Exception {
+        schemaAndData();
+        ConsistencyVerifier.Report clean = ds.verify(options(), null);
+        assertThat(clean.consistent()).as(clean.format()).isTrue();
+        ConsistencyVerifier.TableResult audit = replica(clean, "replica-0").tables().stream()
+                .filter(t -> t.table().equalsIgnoreCase("audit")).findFirst().orElseThrow();
+        assertThat(audit.hasPrimaryKey()).isFalse();
+        assertThat(replica(clean, "replica-0").tables().stream().filter(t -> t.table().equalsIgnoreCase("orders"))
+                .findFirst().orElseThrow().chunks()).isEqualTo(ORDERS / CHUNK + 1);
+
+        try (Connection r = nodes.replica(1); Statement st = r.createStatement()) {
+            assertThat(st.executeUpdate("UPDATE orders SET amount = 999.99 WHERE id = 1234")).isEqualTo(1);
+        }
+        List<ConsistencyVerifier.Progress> progress = new CopyOnWriteArrayList<>();
+        ConsistencyVerifier.Report bad = ds.verify(options(), progress::add);
+        assertThat(bad.consistent()).isFalse();
+        assertThat(bad.differs()).isTrue();
+        assertThat(replica(bad, "replica-0").consistent()).as(bad.format()).isTrue();
+        ConsistencyVerifier.ReplicaResult r1 = replica(bad, "replica-1");
+        List<ConsistencyVerifier.TableResult> differing = r1.tables().stream().filter(t -> !t.consistent()).toList();
+        assertThat(differing).as(bad.format()).hasSize(1);
+        assertThat(differing.get(0).table()).isEqualToIgnoringCase("orders");
+        assertThat(differing.get(0).differences()).hasSize(1);
+        assertThat(differing.get(0).differences().get(0).rows())
+                .containsExactly(new ConsistencyVerifier.RowDiff("1234", ConsistencyVerifier.RowDifference.DIFFERENT));
+        assertThat(bad.format()).contains("1234 DIFFERENT");
+        assertThat(progress).anyMatch(p -> p.table().equalsIgnoreCase("orders") && p.tableDone() && p.rowsDone() == ORDERS);
+
+        // resync replica-1 while 4 writers keep writing through the driver
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong written = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> writers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            long base = 1_000_000L * (w + 1);
+            long customer = w + 1; // one customer per writer: no lock conflicts between writers
+            writers.add(pool.submit(() -> {
+                try (Connection c = ds.getConnection();
+                     PreparedStatement ins = c.prepareStatement(
+                             "INSERT INTO orders (id, customer_id, amount, note) VALUES (?, ?, ?, ?)");
+                     PreparedStatement up = c.prepareStatement("UPDATE customer SET name = ? WHERE id = ?")) {
+                    for (long i = 0; !stop.get(); i++) {
+                        boolean tx = i % 2 == 0;
+                        if (tx) c.setAutoCommit(false);
+                        ins.setLong(1, base + i);
+                        ins.setLong(2, customer);
+                        ins.setBigDecimal(3, BigDecimal.valueOf(i, 2));
+                        ins.setString(4, "w" + base);
+                        ins.executeUpdate();
+                        up.setString(1, "renamed " + base + "/" + i);
+                        up.setLong(2, customer);
+                        up.executeUpdate();
+                        if (tx) {
+                            c.commit();
+                            c.setAutoCommit(true);
+                        }
+                        written.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        Thread.sleep(300);
+        List<ReplicaResync.Progress> copyProgress = new CopyOnWriteArrayList<>();
+        long before = written.get();
+        ReplicaResync.Result res = ds.resync("replica-1", copyProgress::add);
+        long during = written.get() - before;
+        assertThat(res.tables()).isEqualTo(4);
+        assertThat(res.position()).isGreaterThan(0);
+        assertThat(copyProgress).anyMatch(p -> p.table().equalsIgnoreCase("orders") && p.tableDone());
+        Thread.sleep(300);
+        // verify while the writers still write: no difference may be reported (lag is not a difference)
+        ConsistencyVerifier.Report live = ds.verify(options(), null);
+        assertThat(live.differs()).as(live.format()).isFalse();
+        stop.set(true);
+        for (Future<?> f : writers) f.get();
+        pool.shutdown();
+        assertThat(written.get()).isGreaterThan(before);
+        assertThat(during + written.get()).isGreaterThan(0);
+        assertThat(ds.awaitReplication(Duration.ofSeconds(60))).isTrue();
+
+        ConsistencyVerifier.Report after = ds.verify(options(), null);
+        assertThat(after.consistent()).as(after.format()).isTrue();
+        long expected = ORDERS + written.get();
+        try (Connection p = nodes.primary(); Connection r0 = nodes.replica(0); Connection r1c = nodes.replica(1)) {
+            assertThat(TestTopologies.count(p, "orders")).isEqualTo(expected);
+            assertThat(TestTopologies.count(r0, "orders")).isEqualTo(expected);
+            assertThat(TestTopologies.count(r1c, "orders")).isEqualTo(expected);
+            assertThat(TestTopologies.dump(r1c, "orders", "id")).isEqualTo(TestTopologies.dump(p, "orders", "id"));
+            assertThat(TestTopologies.dump(r1c, "customer", "id")).isEqualTo(TestTopologies.dump(p, "customer", "id"));
+        }
+        assertThat(ds.status().stream().filter(s -> s.node().equals("replica-1")).findFirst().orElseThrow().state())
+                .isIn("HEALTHY", "CATCHING_UP");
+    }
+
+    private void lagIsNotADifference(Nodes nodes) throws Exception {
+        schemaAndData();
+        ds.pauseReplica("replica-0");
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE orders SET amount = amount + 1 WHERE id <= 10");
+            st.executeUpdate("INSERT INTO orders (id, customer_id, amount) VALUES (5000, 1, 1.00)");
+            st.executeUpdate("DELETE FROM line WHERE order_id = 77");
+        }
+        // the paused replica cannot catch up: its differing chunks are "behind", never differences
+        ConsistencyVerifier.Report behind = ds.verify(options().withCatchUpTimeout(Duration.ofMillis(300)), null);
+        assertThat(behind.differs()).as(behind.format()).isFalse();
+        assertThat(behind.consistent()).isFalse();
+        assertThat(replica(behind, "replica-0").tables().stream().mapToInt(t -> t.unverified().size()).sum())
+                .isGreaterThan(0);
+        assertThat(replica(behind, "replica-1").consistent()).as(behind.format()).isTrue();
+        assertThat(behind.format()).contains("UNVERIFIED").doesNotContain("DIFF chunk");
+
+        // with a catch-up timeout long enough, verify waits for the replica and finds it identical
+        Thread unpause = new Thread(() -> {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            ds.unpauseReplica("replica-0");
+        });
+        unpause.start();
+        ConsistencyVerifier.Report waited = ds.verify(options(), null);
+        unpause.join();
+        assertThat(waited.consistent()).as(waited.format()).isTrue();
+        try (Connection p = nodes.primary(); Connection r0 = nodes.replica(0)) {
+            assertThat(TestTopologies.dump(r0, "orders", "id")).isEqualTo(TestTopologies.dump(p, "orders", "id"));
+        }
+    }
+}
