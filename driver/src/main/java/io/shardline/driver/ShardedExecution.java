@@ -234,7 +234,10 @@ final class ShardedExecution {
         if (dot >= 0) table = table.substring(dot + 1);
         Topology.TableRule rule = runtime.keyGenerated.get(table.replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT));
         if (rule == null) return null;
-        if (info.insertColumns().contains(rule.keyGeneratorColumn().toLowerCase(Locale.ROOT))) return null;
+        String column = rule.keyGeneratorColumn().toLowerCase(Locale.ROOT);
+        // listed with a value: the application chose the key; listed with DEFAULT/NULL in every row
+        // (Hibernate's IDENTITY form on H2) or not listed: Shardline generates it
+        if (info.insertColumns().contains(column) && info.insertDefaultedRows(column) != info.insertRows()) return null;
         return rule;
     }
 
@@ -249,15 +252,16 @@ final class ShardedExecution {
      */
     static Generated generateKeys(ShardlineConnection conn, Topology.TableRule rule, StatementInfo info, Object[] values,
                                   int[] types, int count) throws SQLException {
-        StatementInfo.ColumnInsertion ci;
+        StatementInfo.KeyInsertion ki;
         try {
-            ci = info.withColumns(List.of(rule.keyGeneratorColumn()));
+            ki = info.keyInsertion(rule.keyGeneratorColumn());
         } catch (IllegalStateException e) {
             throw new SQLFeatureNotSupportedException("keyGenerator of " + rule.table() + " can fill "
                     + rule.keyGeneratorColumn() + " only in INSERT ... VALUES with a column list: "
                     + ShardlineConnection.abbreviate(info.sql()), "0A000", e);
         }
-        int rows = ci.rowCount();
+        int[] positions = ki.keyParameterPositions();
+        int rows = positions.length;
         Object[] added = new Object[rows];
         List<Long> keys = new ArrayList<>(rows);
         for (int r = 0; r < rows; r++) {
@@ -265,12 +269,10 @@ final class ShardedExecution {
             added[r] = id;
             keys.add(id);
         }
-        int[] positions = new int[rows];
-        for (int r = 0; r < rows; r++) positions[r] = ci.parameterPosition(r, 0);
         Object[][] merged = Determinism.merge(Arrays.copyOf(values, count), Arrays.copyOf(types, count), positions, added);
         Object[] v = merged[0];
         int[] t = (int[]) merged[1][0];
-        return new Generated(conn.analyze(ci.sql()), v, t, v.length, keys);
+        return new Generated(conn.analyze(ki.sql()), v, t, v.length, keys);
     }
 
     /** The generated keys as a result set with one column named after the key column. */
