@@ -120,6 +120,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private int run(String url) throws Exception {
         boolean caughtUp;
+        boolean verified;
         List<NodeStatus> status;
         // DriverManager is all an application needs; the data source (sharing the same runtime) is
         // only used here for status() and awaitReplication().
@@ -135,12 +136,16 @@ final class DemoCommand implements Callable<Integer> {
                             + CATCH_UP_TIMEOUT.toSeconds() + " s", (t2 - t1) / 1_000_000);
             status = ds.status();
             printStatus(status);
+            out.println();
+            out.println("Verify (as `shardline verify --config <yaml>`: chunked checksums, primary vs each replica):");
+            verified = VerifyCommand.run(ds, io.shardline.replication.ConsistencyVerifier.Options.defaults(), out, true) == 0;
+            out.println();
             if (customers < 0) return 1;
         }
         // runtime closed: nothing writes any more; read the physical databases directly
         boolean identical = printConvergence(status);
         out.println();
-        if (identical && caughtUp) {
+        if (identical && caughtUp && verified) {
             out.println("Result: every replica is identical to the primary.");
             return 0;
         }

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Builds and runs every benchmark, then writes docs/benchmarks.md.
+#
+#   benchmarks/run.sh                 full run (about 8 minutes on 2 cores) -> docs/benchmarks.md
+#   QUICK=1 benchmarks/run.sh         smoke run (about 3 minutes)           -> benchmarks/target/benchmarks-quick.md
+#
+# Environment: QUICK=1 (short iterations, output outside docs/), OUT=<file> (report path),
+# SKIP_BUILD=1 (reuse benchmarks/target/benchmarks.jar).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+QUICK=${QUICK:-0}
+JAR=benchmarks/target/benchmarks.jar
+RESULTS=benchmarks/target/results
+COMMAND="benchmarks/run.sh"
+
+if [[ "$QUICK" == "1" ]]; then
+  JMH_OPTS=(-f 1 -wi 1 -i 1 -w 1s -r 1s)
+  FIGURES_MODE=quick
+  OUT=${OUT:-benchmarks/target/benchmarks-quick.md}
+  COMMAND="QUICK=1 benchmarks/run.sh"
+else
+  JMH_OPTS=(-f 1 -wi 2 -i 3 -w 2s -r 2s)
+  FIGURES_MODE=full
+  OUT=${OUT:-docs/benchmarks.md}
+fi
+
+if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
+  echo "== build"
+  mvn -q -B -DskipTests -pl benchmarks -am package
+fi
+
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+START=$(date +%s)
+
+# Shardline is a contender in the 2-shard benchmarks only once it answers them correctly.
+echo "== probe: does Shardline run the 2-shard workloads?"
+if java -cp "$JAR" io.shardline.benchmarks.ShardingProbe > "$RESULTS/sharding-probe.txt" 2> "$RESULTS/sharding-probe.err"; then
+  SHARDED_CONTENDERS=raw,shardline,shardingsphere
+else
+  SHARDED_CONTENDERS=raw,shardingsphere
+fi
+cat "$RESULTS/sharding-probe.txt"
+
+for t in 1 2; do
+  echo "== primary + 2 replicas, $t thread(s)"
+  java -jar "$JAR" 'io.shardline.benchmarks.PrimaryReplicaBenchmark' "${JMH_OPTS[@]}" -t "$t" \
+      -p contender=raw,shardline,shardingsphere \
+      -rf json -rff "$RESULTS/primary-replica-t$t.json" > "$RESULTS/primary-replica-t$t.log" 2>&1 \
+      || { tail -50 "$RESULTS/primary-replica-t$t.log"; exit 1; }
+  grep -E '^(Benchmark|PrimaryReplica)' "$RESULTS/primary-replica-t$t.log" || true
+  echo "== 2 shards, $t thread(s)"
+  java -jar "$JAR" 'io.shardline.benchmarks.TwoShardBenchmark' "${JMH_OPTS[@]}" -t "$t" \
+      -p contender="$SHARDED_CONTENDERS" \
+      -rf json -rff "$RESULTS/two-shard-t$t.json" > "$RESULTS/two-shard-t$t.log" 2>&1 \
+      || { tail -50 "$RESULTS/two-shard-t$t.log"; exit 1; }
+  grep -E '^(Benchmark|TwoShard)' "$RESULTS/two-shard-t$t.log" || true
+done
+
+echo "== Shardline-only figures"
+java -cp "$JAR" io.shardline.benchmarks.ShardlineFigures "$RESULTS/shardline-figures.json" "$FIGURES_MODE" \
+    > "$RESULTS/shardline-figures.log" 2>&1 || { tail -50 "$RESULTS/shardline-figures.log"; exit 1; }
+
+# a JMH run that failed inside a benchmark still exits 0: refuse to report it
+if grep -l '<failure>' "$RESULTS"/*.log; then
+  echo "a benchmark failed (see the logs above in $RESULTS)" >&2
+  exit 1
+fi
+
+END=$(date +%s)
+mkdir -p "$(dirname "$OUT")"
+python3 benchmarks/report.py \
+    --results "$RESULTS" \
+    --command "$COMMAND" \
+    --jmh-options "${JMH_OPTS[*]}" \
+    --seconds $((END - START)) \
+    --quick "$QUICK" > "$OUT"
+echo "== wrote $OUT ($((END - START)) s of measurement)"
