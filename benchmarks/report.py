@@ -216,6 +216,25 @@ def main():
       " ORDER BY ... LIMIT 10.")
     p("")
 
+    p("## Routing decision alone (issues 4 and 5)")
+    p("")
+    p("`io.shardline.driver.RoutingDecisionBenchmark`, JMH average time: the decision without any database"
+      " call. *chooseReplica* is what every read does on a 1 primary + 2 replica topology: the balancer"
+      " (round-robin) plus the consistency check of each candidate (health, ejection, read-your-writes"
+      " position, lag). *routeByShardKey* is the cached route of a prepared point select by shard key on"
+      " 2 shards. Target (issue 5): under 100 ns per read on 1 and 2 threads.")
+    p("")
+    p("| decision | threads | ns/op | target < 100 ns |")
+    p("|---|---:|---:|---|")
+    for m in ("chooseReplica", "routeByShardKey"):
+        for t in threads:
+            v = res.get(("RoutingDecisionBenchmark." + m, t, None))
+            if v is None:
+                continue
+            err = " ± %.1f" % v[1] if v[1] is not None else ""
+            p("| %s | %d | %.1f%s | %s |" % (m, t, v[0], err, "**met**" if v[0] < 100 else "**missed**"))
+    p("")
+
     p("## Shardline-only figures")
     p("")
     if not figures:
@@ -250,9 +269,24 @@ def main():
               % "{:,}".format(g("heap_raw_pools_kib")))
             p("| difference (Shardline's own share) | %s KiB |" % "{:,}".format(g("heap_runtime_minus_raw_kib")))
             p("")
-            p("Heap: %s. The 6-node topology is one shard with five replicas, since several shards are not"
-              " supported yet." % g("heap_note"))
+            p("Heap: %s. The 6-node topology is one shard with five replicas." % g("heap_note"))
     p("")
+    vp = os.path.join(a.results, "verify-throughput.txt")
+    if os.path.exists(vp):
+        p("## verify throughput (issue 6)")
+        p("")
+        p("`io.shardline.benchmarks.VerifyThroughput`: `verify` (chunked checksums over the primary key, rows hashed"
+          " on the client) of a table `item (id BIGINT PRIMARY KEY, name, amount DECIMAL, created TIMESTAMP,"
+          " note)` loaded identically on a primary and one replica (in-memory H2, same JVM), chunk size 5,000;"
+          " two clean runs, then one with a single row corrupted on the replica. Target: a 1,000,000-row table"
+          " in under a minute on 2 cores.")
+        p("")
+        p("```")
+        with open(vp) as f:
+            for line in f.read().rstrip().splitlines():
+                p(line)
+        p("```")
+        p("")
     p("## Not covered yet")
     p("")
     p("* The Hibernate read/write mix of the issue is not implemented.")

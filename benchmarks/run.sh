@@ -59,9 +59,24 @@ for t in 1 2; do
   grep -E '^(Benchmark|TwoShard)' "$RESULTS/two-shard-t$t.log" || true
 done
 
+for t in 1 2; do
+  echo "== routing decision alone, $t thread(s)"
+  java -jar "$JAR" 'io.shardline.driver.RoutingDecisionBenchmark' "${JMH_OPTS[@]}" -t "$t" \
+      -rf json -rff "$RESULTS/routing-decision-t$t.json" > "$RESULTS/routing-decision-t$t.log" 2>&1 \
+      || { tail -50 "$RESULTS/routing-decision-t$t.log"; exit 1; }
+  grep -E '^(Benchmark|RoutingDecision)' "$RESULTS/routing-decision-t$t.log" || true
+done
+
 echo "== Shardline-only figures"
 java -cp "$JAR" io.shardline.benchmarks.ShardlineFigures "$RESULTS/shardline-figures.json" "$FIGURES_MODE" \
     > "$RESULTS/shardline-figures.log" 2>&1 || { tail -50 "$RESULTS/shardline-figures.log"; exit 1; }
+
+echo "== verify throughput (1,000,000 rows)"
+VERIFY_ROWS=1000000
+[[ "$QUICK" == "1" ]] && VERIFY_ROWS=100000
+java -cp "$JAR" io.shardline.benchmarks.VerifyThroughput "$VERIFY_ROWS" 5000 > "$RESULTS/verify-throughput.txt" 2> "$RESULTS/verify-throughput.err" \
+    || { tail -50 "$RESULTS/verify-throughput.err"; exit 1; }
+cat "$RESULTS/verify-throughput.txt"
 
 # a JMH run that failed inside a benchmark still exits 0: refuse to report it
 if grep -l '<failure>' "$RESULTS"/*.log; then

@@ -135,22 +135,9 @@ final class GeneratedKeys {
      */
     static LoggedStatement logged(StatementInfo info, String identity, List<Object> keys, Object[] params, int[] types) {
         StatementInfo.KeyInsertion ki = info.keyInsertion(identity);
-        int[] positions = ki.keyParameterPositions();
-        int total = params.length + positions.length;
-        Object[] p = new Object[total];
-        int[] t = new int[total];
-        int k = 0;
-        int src = 0;
-        for (int i = 0; i < total; i++) {
-            if (k < positions.length && positions[k] == i + 1) {
-                p[i] = keys.get(k++);
-                t[i] = LoggedStatement.NO_TYPE;
-            } else {
-                p[i] = params[src];
-                t[i] = types[src];
-                src++;
-            }
-        }
+        Object[][] merged = Determinism.merge(params, types, ki.keyParameterPositions(), keys.toArray());
+        Object[] p = merged[0];
+        int[] t = (int[]) merged[1][0];
         return new LoggedStatement(LoggedStatement.Kind.DML, ki.sql(), p, t);
     }
 

@@ -56,7 +56,6 @@ final class ShardSession {
         long minPosition;
         long maxLagMillis;
         long head;
-        long now;
 
         @Override
         public int size() {
@@ -69,7 +68,9 @@ final class ShardSession {
             ReplicaApplier a = n.applier;
             ReplicaState s = a.state();
             if (s == ReplicaState.DOWN || s == ReplicaState.BROKEN || s == ReplicaState.STOPPED) return false;
-            if (n.ejectedUntilNanos - now > 0) return false;
+            long ejectedUntil = n.ejectedUntilNanos;
+            // nanoTime only when this replica was ever ejected: the common read pays nothing for it
+            if (ejectedUntil != 0 && ejectedUntil - System.nanoTime() > 0) return false;
             long applied = a.appliedPosition();
             if (applied < minPosition) return false;
             // lag in time, as measured by log maintenance; a replica that has everything this
@@ -104,7 +105,6 @@ final class ShardSession {
         c.minPosition = minimumPosition();
         c.maxLagMillis = runtime.maxLagMillis;
         c.head = shard.head();
-        c.now = System.nanoTime();
         return shard.balancer.choose(c);
     }
 

@@ -67,6 +67,9 @@ final class ShardedExecution {
         int[] t = keptTypes(types, count, drop);
         int n = route.shards().length;
         PreparedStatement[] statements = new PreparedStatement[n];
+        // a prepared statement keeps its per-shard statements for the next execution; a plain
+        // statement's are closed with its results
+        ShardlinePreparedStatement cache = owner instanceof ShardlinePreparedStatement ps ? ps : null;
         ResultSet[] results = new ResultSet[n];
         // the connections are chosen on this thread (sessions are not thread-safe); only the
         // execution of the per-shard queries runs in parallel
@@ -76,13 +79,12 @@ final class ShardedExecution {
             for (int i = 0; i < n; i++) {
                 sessions[i] = conn.session(route.shards()[i]);
                 connections[i] = sessions[i].readConnection(info);
-                statements[i] = connections[i].prepareStatement(route.shardSql(), owner.resultSetType,
-                        owner.resultSetConcurrency, owner.resultSetHoldability);
-                owner.configure(statements[i]);
+                statements[i] = cache != null ? cache.scatterStatement(sessions[i], connections[i], route.shardSql())
+                        : prepare(owner, connections[i], route.shardSql());
                 LogEntryCodec.bind(statements[i], p, t, p.length);
             }
-            if (n == 1) {
-                results[0] = statements[0].executeQuery();
+            if (n == 1 || !conn.runtime.parallelScatter) {
+                for (int i = 0; i < n; i++) results[i] = statements[i].executeQuery();
             } else {
                 List<Future<ResultSet>> futures = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
@@ -94,12 +96,13 @@ final class ShardedExecution {
             }
             for (int i = 0; i < n; i++) sessions[i].readSucceeded(connections[i]);
         } catch (SQLException | RuntimeException e) {
-            closeAll(statements, e);
+            if (cache == null) closeAll(statements, e);
+            else closeAll(results, e);
             throw e;
         }
         ResultSet result = route.merge() == null ? results[0]
                 : MergedResultSet.of(route.merge(), Arrays.asList(results), values, owner);
-        owner.scatteredResult(new ArrayList<>(Arrays.asList(statements)), -1);
+        owner.scatteredResult(cache == null ? new ArrayList<>(Arrays.asList(statements)) : null, -1);
         owner.wrap(result);
         return true;
     }
@@ -116,12 +119,19 @@ final class ShardedExecution {
         }
     }
 
-    private static void closeAll(Statement[] statements, Exception cause) {
-        for (Statement s : statements) {
+    static PreparedStatement prepare(ShardlineStatement owner, Connection c, String sql) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql, owner.resultSetType, owner.resultSetConcurrency,
+                owner.resultSetHoldability);
+        owner.configure(ps);
+        return ps;
+    }
+
+    private static void closeAll(AutoCloseable[] statements, Exception cause) {
+        for (AutoCloseable s : statements) {
             if (s == null) continue;
             try {
                 s.close();
-            } catch (SQLException e) {
+            } catch (Exception e) {
                 cause.addSuppressed(e);
             }
         }

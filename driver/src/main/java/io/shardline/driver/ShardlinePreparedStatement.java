@@ -119,6 +119,48 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         return ps;
     }
 
+    /** Per-shard statements of a cross-shard execution, kept while the shard SQL stays the same. */
+    private PreparedStatement[][] scatter;
+    private Connection[][] scatterOn;
+    private String[][] scatterSql;
+
+    /**
+     * The physical statement for a cross-shard execution's {@code shardSql} on connection {@code c}
+     * of session {@code s}, prepared once and reused while the SQL (which may carry a rewritten
+     * LIMIT) and the connection stay the same.
+     */
+    PreparedStatement scatterStatement(ShardSession s, Connection c, String shardSql) throws SQLException {
+        if (scatter == null) {
+            int shards = physical.length;
+            scatter = new PreparedStatement[shards][];
+            scatterOn = new Connection[shards][];
+            scatterSql = new String[shards][];
+            for (int i = 0; i < shards; i++) {
+                scatter[i] = new PreparedStatement[physical[i].length];
+                scatterOn[i] = new Connection[physical[i].length];
+                scatterSql[i] = new String[physical[i].length];
+            }
+        }
+        int shard = s.shard.index;
+        int slot = s.slotOf(c);
+        PreparedStatement ps = scatter[shard][slot];
+        if (ps != null && scatterOn[shard][slot] == c && shardSql.equals(scatterSql[shard][slot]) && !ps.isClosed()) {
+            return ps;
+        }
+        if (ps != null) {
+            try {
+                ps.close();
+            } catch (SQLException ignored) {
+                // its connection went away
+            }
+        }
+        ps = ShardedExecution.prepare(this, c, shardSql);
+        scatter[shard][slot] = ps;
+        scatterOn[shard][slot] = c;
+        scatterSql[shard][slot] = shardSql;
+        return ps;
+    }
+
     PreparedStatement prepare(Connection c, String identity) throws SQLException {
         if (identity != null) {
             String[] names = GeneratedKeys.physicalColumnNames(keyNames, identity);
@@ -529,6 +571,19 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
             failure = e;
         }
         closeRewritten();
+        if (scatter != null) {
+            for (PreparedStatement[] shardStatements : scatter) {
+                for (PreparedStatement ps : shardStatements) {
+                    if (ps == null) continue;
+                    try {
+                        ps.close();
+                    } catch (SQLException e) {
+                        if (failure == null) failure = e;
+                    }
+                }
+            }
+            scatter = null;
+        }
         for (int k = 0; k < physical.length; k++) {
             PreparedStatement[] shardStatements = physical[k];
             for (int i = 0; i < shardStatements.length; i++) {

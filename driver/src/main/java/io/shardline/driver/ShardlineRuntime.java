@@ -62,7 +62,10 @@ final class ShardlineRuntime implements AutoCloseable {
 
         /** A read succeeded: the replica is healthy again. */
         void readSucceeded() {
-            if (readFailures.get() != 0) readFailures.set(0);
+            if (readFailures.get() != 0) {
+                readFailures.set(0);
+                ejectedUntilNanos = 0;
+            }
         }
 
         Node(String name, HikariDataSource pool, int weight) {
@@ -157,6 +160,8 @@ final class ShardlineRuntime implements AutoCloseable {
     final SnowflakeIds snowflake;
     /** More than one shard: statements are routed by {@link #router}. */
     final boolean sharded;
+    /** Whether the per-shard queries of a cross-shard read run in parallel (see the constructor). */
+    final boolean parallelScatter;
     /** Runs the per-shard queries of a cross-shard read in parallel (daemon threads, grown on demand). */
     final java.util.concurrent.ExecutorService scatter;
     final List<Shard> shards;
@@ -185,6 +190,18 @@ final class ShardlineRuntime implements AutoCloseable {
         }
         this.keyGenerated = Map.copyOf(kg);
         this.sharded = router.isSharded();
+        // Scatter in parallel when a shard is a server: the queries then overlap their network and
+        // server time. Embedded databases run in this JVM's threads, where a handoff to another
+        // thread costs more than the query itself, so their shards are queried one after the other.
+        boolean remote = false;
+        for (Topology.DataSourceConfig ds : topology.dataSources().values()) {
+            String u = ds.url().toLowerCase(Locale.ROOT);
+            if (!(u.startsWith("jdbc:h2:mem:") || u.startsWith("jdbc:h2:file:") || u.startsWith("jdbc:h2:./")
+                    || u.startsWith("jdbc:h2:~") || u.startsWith("jdbc:h2:/"))) {
+                remote = true;
+            }
+        }
+        this.parallelScatter = remote;
         this.snowflake = kg.isEmpty() ? null : new SnowflakeIds(SnowflakeIds.configuredWorkerId());
         this.scatter = java.util.concurrent.Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "shardline-scatter");

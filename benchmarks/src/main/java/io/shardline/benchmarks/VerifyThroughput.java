@@ -1,16 +1,18 @@
-package io.shardline.driver;
+package io.shardline.benchmarks;
 
+import io.shardline.driver.ShardlineDataSource;
 import io.shardline.replication.ConsistencyVerifier;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.Statement;
 
 /**
- * Measures {@code verify} on a 1,000,000-row H2 table (primary and one replica, in memory). Not a
- * unit test; run it by hand (the command is in docs/benchmarks.md, "verify throughput"):
- * {@code java -cp <driver test classpath> io.shardline.driver.VerifyThroughput [rows] [chunkSize]}.
+ * Measures {@code verify} on a 1,000,000-row H2 table (primary and one replica, in memory). Run by
+ * {@code benchmarks/run.sh}, or alone:
+ * {@code java -cp benchmarks/target/benchmarks.jar io.shardline.benchmarks.VerifyThroughput [rows] [chunkSize]}.
  */
 public final class VerifyThroughput {
 
@@ -25,8 +27,14 @@ public final class VerifyThroughput {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int chunk = args.length > 1 ? Integer.parseInt(args[1]) : 5_000;
         Path dir = Files.createTempDirectory("shardline-verify-bench");
-        TestTopologies.H2 t = new TestTopologies.H2(dir, 1, null);
-        try (ShardlineDataSource ds = ShardlineDataSource.forUrl(t.url)) {
+        String p = "jdbc:h2:mem:verify" + System.nanoTime();
+        String primaryUrl = p + "_p;DB_CLOSE_DELAY=-1";
+        String replicaUrl = p + "_r;DB_CLOSE_DELAY=-1";
+        Path yaml = dir.resolve("verify.yaml");
+        Files.writeString(yaml, "dataSources:\n  primary: { url: \"" + primaryUrl + "\", username: sa }\n"
+                + "  replica: { url: \"" + replicaUrl + "\", username: sa }\n"
+                + "shards:\n  s0: { primary: primary, replicas: [replica] }\n");
+        try (ShardlineDataSource ds = ShardlineDataSource.fromYaml(yaml)) {
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE item (id BIGINT PRIMARY KEY, name VARCHAR(40) NOT NULL, amount DECIMAL(12,2),"
                         + " created TIMESTAMP NOT NULL, note VARCHAR(100))");
@@ -34,7 +42,8 @@ public final class VerifyThroughput {
             ds.awaitReplication(java.time.Duration.ofSeconds(30));
             long l0 = System.nanoTime();
             // identical data loaded directly on both nodes (replicating a million single inserts is not what is measured)
-            for (Connection c : new Connection[] {t.primary(), t.replica(0)}) {
+            for (String u : new String[] {primaryUrl, replicaUrl}) {
+                Connection c = DriverManager.getConnection(u, "sa", "");
                 try (c; Statement st = c.createStatement()) {
                     st.execute("INSERT INTO item SELECT X, 'name-' || X, X / 100.0, TIMESTAMP '2025-01-01 00:00:00'"
                             + " + X * INTERVAL '1' SECOND, CASE WHEN MOD(X, 7) = 0 THEN NULL ELSE 'note ' || X END"
@@ -52,7 +61,7 @@ public final class VerifyThroughput {
                         + " consistent=%s%n", run, rows, chunk, ms, rows * 1000.0 / Math.max(1, ms),
                         (cpuNanos() - cpu0) / 1_000_000, r.consistent());
             }
-            try (Connection c = t.replica(0); Statement st = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(replicaUrl, "sa", ""); Statement st = c.createStatement()) {
                 st.executeUpdate("UPDATE item SET note = 'corrupted' WHERE id = " + (rows / 2));
             }
             long t0 = System.nanoTime();
