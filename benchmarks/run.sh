@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs every benchmark, then writes docs/benchmarks.md.
 #
-#   benchmarks/run.sh                 full run (about 8 minutes on 2 cores) -> docs/benchmarks.md
+#   benchmarks/run.sh                 full run (about 9 minutes on 2 cores, plus the build) -> docs/benchmarks.md
 #   QUICK=1 benchmarks/run.sh         smoke run (about 3 minutes)           -> benchmarks/target/benchmarks-quick.md
 #
 # Environment: QUICK=1 (short iterations, output outside docs/), OUT=<file> (report path),
@@ -57,6 +57,15 @@ for t in 1 2; do
       -rf json -rff "$RESULTS/two-shard-t$t.json" > "$RESULTS/two-shard-t$t.log" 2>&1 \
       || { tail -50 "$RESULTS/two-shard-t$t.log"; exit 1; }
   grep -E '^(Benchmark|TwoShard)' "$RESULTS/two-shard-t$t.log" || true
+done
+
+for t in 1 2; do
+  echo "== Hibernate read/write mix, $t thread(s)"
+  java -jar "$JAR" 'io.shardline.benchmarks.HibernateMixBenchmark' "${JMH_OPTS[@]}" -t "$t" \
+      -p contender=raw,shardline,shardingsphere \
+      -rf json -rff "$RESULTS/hibernate-mix-t$t.json" > "$RESULTS/hibernate-mix-t$t.log" 2>&1 \
+      || { tail -50 "$RESULTS/hibernate-mix-t$t.log"; exit 1; }
+  grep -E '^(Benchmark|HibernateMix)' "$RESULTS/hibernate-mix-t$t.log" || true
 done
 
 for t in 1 2; do
