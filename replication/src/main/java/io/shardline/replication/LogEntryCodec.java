@@ -188,7 +188,7 @@ public final class LogEntryCodec {
             n++;
             Objects.requireNonNull(st, "statement " + n);
             w.u8(st.kind() == LoggedStatement.Kind.DDL ? KIND_DDL : KIND_DML);
-            w.str(st.sql(), "the SQL of statement " + n);
+            w.str(st.sql(), "the SQL of statement ", n, -1);
             int count = st.paramCount();
             w.uvarint(count);
             for (int i = 0; i < count; i++) {
@@ -220,7 +220,7 @@ public final class LogEntryCodec {
                 w.bytes(d.unscaledValue().toByteArray());
             }
             case T_BIG_INTEGER -> w.bytes(((BigInteger) v).toByteArray());
-            case T_STRING -> w.str((String) v, "parameter " + index + " of statement " + stmt);
+            case T_STRING -> w.str((String) v, "parameter ", index, stmt);
             case T_CHAR -> w.uvarint((Character) v);
             case T_BYTES -> w.bytes((byte[]) v);
             case T_SQL_DATE -> w.svarint(((java.sql.Date) v).toLocalDate().toEpochDay());
@@ -248,7 +248,7 @@ public final class LogEntryCodec {
                 ZonedDateTime z = (ZonedDateTime) v;
                 writeLocalDateTime(w, z.toLocalDateTime());
                 w.svarint(z.getOffset().getTotalSeconds());
-                w.str(z.getZone().getId(), "a zone id");
+                w.str(z.getZone().getId(), "a zone id", -1, -1);
             }
             case T_INSTANT -> {
                 Instant in = (Instant) v;
@@ -575,6 +575,28 @@ public final class LogEntryCodec {
             ensure(b.length);
             System.arraycopy(b, 0, buf, len, b.length);
             len += b.length;
+        }
+
+        /** {@code what}, {@code a} and {@code b} name the string in an error (built only then; -1: absent). */
+        void str(String s, String what, int a, int b) {
+            if (!hasSurrogate(s)) {
+                // well-formed UTF-16: String.getBytes is exact and much cheaper than an encoder
+                byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+                int n = bytes.length;
+                uvarint(n);
+                ensure(n);
+                System.arraycopy(bytes, 0, buf, len, n);
+                len += n;
+                return;
+            }
+            str(s, what + (a < 0 ? "" : Integer.toString(a)) + (b < 0 ? "" : " of statement " + b));
+        }
+
+        private static boolean hasSurrogate(String s) {
+            for (int i = 0, n = s.length(); i < n; i++) {
+                if (Character.isSurrogate(s.charAt(i))) return true;
+            }
+            return false;
         }
 
         void str(String s, String what) {
