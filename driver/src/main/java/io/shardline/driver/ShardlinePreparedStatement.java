@@ -4,7 +4,6 @@ import io.shardline.replication.LogEntryCodec;
 import io.shardline.replication.LoggedStatement;
 import io.shardline.routing.ShardRoute;
 import io.shardline.routing.StatementInfo;
-import io.shardline.routing.Topology;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -325,30 +324,8 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
 
     private boolean write() throws SQLException {
         beforeWrite();
-        ShardSession session = connection.defaultSession();
-        ShardlineRuntime rt = connection.runtime;
-        if (rt.sharded || !rt.keyGenerated.isEmpty()) {
-            Topology.TableRule keyRule = ShardedExecution.keyGeneratorFor(rt, info);
-            if (keyRule != null) {
-                // the key column is filled with snowflake ids first: the shard depends on them
-                ShardedExecution.Generated g = ShardedExecution.generateKeys(connection, keyRule, info, values, types, count);
-                ShardRoute route = rt.sharded ? rt.router.route(g.info(), g.values()) : null;
-                if (route == null) {
-                    route = new ShardRoute(new int[] {rt.defaultShard.index}, false, null, g.info().sql(), new int[0], null);
-                }
-                ShardedExecution.write(this, g.info(), route, g.values(), g.types(), g.count());
-                capturedKeys = ShardedExecution.keysResultSet(this, keyRule.keyGeneratorColumn(), g.keys());
-                return false;
-            }
-            if (rt.sharded) {
-                ShardRoute route = rt.router.route(info, values);
-                if (!ShardlineConnection.direct(route, sql)) {
-                    ShardedExecution.write(this, info, route, values, types, count);
-                    return false;
-                }
-                session = connection.session(route.shards()[0]);
-            }
-        }
+        ShardSession session = sessionForWrite(info, sql, values, types, count);
+        if (session == null) return false;
         Connection c = session.beginWrite(info);
         boolean ran = false;
         try {

@@ -103,6 +103,34 @@ class ShardlineStatement implements Statement {
         }
     }
 
+    /**
+     * Where a write runs. Returns the session of the one shard it goes to unchanged (the common
+     * case, run by the caller on its cached statement), or null when it was run here: a write
+     * whose key Shardline generates first, or one that touches several shards.
+     */
+    ShardSession sessionForWrite(StatementInfo info, String sql, Object[] values, int[] types, int count)
+            throws SQLException {
+        ShardlineRuntime rt = connection.runtime;
+        if (!rt.sharded && rt.keyGenerated.isEmpty()) return connection.defaultSession();
+        io.shardline.routing.Topology.TableRule keyRule = ShardedExecution.keyGeneratorFor(rt, info);
+        if (keyRule != null) {
+            // the key column is filled with snowflake ids first: the shard depends on them
+            ShardedExecution.Generated g = ShardedExecution.generateKeys(connection, keyRule, info, values, types, count);
+            ShardRoute route = rt.sharded ? rt.router.route(g.info(), g.values())
+                    : new ShardRoute(new int[] {rt.defaultShard.index}, false, null, g.info().sql(), new int[0], null);
+            ShardedExecution.write(this, g.info(), route, g.values(), g.types(), g.count());
+            capturedKeys = ShardedExecution.keysResultSet(this, keyRule.keyGeneratorColumn(), g.keys());
+            return null;
+        }
+        if (!rt.sharded) return connection.defaultSession();
+        ShardRoute route = rt.router.route(info, values);
+        if (!ShardlineConnection.direct(route, sql)) {
+            ShardedExecution.write(this, info, route, values, types, count);
+            return null;
+        }
+        return connection.session(route.shards()[0]);
+    }
+
     /** Physical statements of a cross-shard execution (one per shard), closed with its results. */
     List<Statement> scattered;
     /** The summed update count of a cross-shard write, or -1. */
@@ -182,29 +210,8 @@ class ShardlineStatement implements Statement {
     }
 
     private boolean write(StatementInfo info, String sql, int keys, int[] keyIndexes, String[] keyNames) throws SQLException {
-        ShardSession session = connection.defaultSession();
-        ShardlineRuntime rt = connection.runtime;
-        if (rt.sharded || !rt.keyGenerated.isEmpty()) {
-            io.shardline.routing.Topology.TableRule keyRule = ShardedExecution.keyGeneratorFor(rt, info);
-            if (keyRule != null) {
-                ShardedExecution.Generated g = ShardedExecution.generateKeys(connection, keyRule, info, EMPTY_VALUES, EMPTY_TYPES, 0);
-                ShardRoute route = rt.sharded ? rt.router.route(g.info(), g.values()) : null;
-                if (route == null) {
-                    route = new ShardRoute(new int[] {rt.defaultShard.index}, false, null, g.info().sql(), new int[0], null);
-                }
-                ShardedExecution.write(this, g.info(), route, g.values(), g.types(), g.count());
-                capturedKeys = ShardedExecution.keysResultSet(this, keyRule.keyGeneratorColumn(), g.keys());
-                return false;
-            }
-            if (rt.sharded) {
-                ShardRoute route = rt.router.route(info, EMPTY_VALUES);
-                if (!ShardlineConnection.direct(route, sql)) {
-                    ShardedExecution.write(this, info, route, EMPTY_VALUES, EMPTY_TYPES, 0);
-                    return false;
-                }
-                session = connection.session(route.shards()[0]);
-            }
-        }
+        ShardSession session = sessionForWrite(info, sql, EMPTY_VALUES, EMPTY_TYPES, 0);
+        if (session == null) return false;
         Connection c = session.beginWrite(info);
         boolean ran = false;
         try {
