@@ -2,10 +2,8 @@ package io.shardline.driver;
 
 import io.shardline.replication.Dialect;
 import io.shardline.replication.LoggedStatement;
-import io.shardline.routing.StatementAnalyzer;
 import io.shardline.routing.StatementInfo;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -252,63 +250,8 @@ final class Determinism {
                 + " value as a parameter instead: " + ShardlineConnection.abbreviate(info.sql()), "0A000");
     }
 
-    /** Reads the non-deterministic DEFAULTs of a table from the primary's metadata. */
-    static List<VolatileDefault> lookupVolatileDefaults(Connection c, String qualified) throws SQLException {
-        String schema = null;
-        String table = qualified;
-        int dot = qualified.lastIndexOf('.');
-        if (dot > 0) {
-            schema = unquote(qualified.substring(0, dot));
-            table = qualified.substring(dot + 1);
-        }
-        table = unquote(table);
-        DatabaseMetaData md = c.getMetaData();
-        Dialect dialect = Dialect.of(c);
-        for (String t : new String[] {table, table.toUpperCase(Locale.ROOT), table.toLowerCase(Locale.ROOT)}) {
-            String catalog = c.getCatalog();
-            String sch = schema;
-            if (schema != null && dialect == Dialect.MYSQL) {
-                catalog = schema;
-                sch = null;
-            } else if (schema == null) {
-                sch = c.getSchema();
-            }
-            boolean found = false;
-            List<VolatileDefault> out = new ArrayList<>();
-            try (ResultSet rs = md.getColumns(catalog, sch, t, "%")) {
-                while (rs.next()) {
-                    found = true;
-                    if ("YES".equalsIgnoreCase(rs.getString("IS_AUTOINCREMENT"))) continue;
-                    if ("YES".equalsIgnoreCase(generated(rs))) continue;
-                    String def = rs.getString("COLUMN_DEF");
-                    StatementInfo.Volatility v = StatementAnalyzer.volatility(def);
-                    if (v != StatementInfo.Volatility.STATEMENT && v != StatementInfo.Volatility.ROW) continue;
-                    String name = rs.getString("COLUMN_NAME");
-                    out.add(new VolatileDefault(name, quote(name, dialect), def.trim(), v == StatementInfo.Volatility.ROW));
-                }
-            }
-            if (found) return List.copyOf(out);
-        }
-        return List.of();
-    }
-
-    private static String generated(ResultSet rs) {
-        try {
-            return rs.getString("IS_GENERATEDCOLUMN");
-        } catch (SQLException e) {
-            return null; // drivers before JDBC 4.1
-        }
-    }
-
     static String quote(String name, Dialect dialect) {
         if (dialect == Dialect.MYSQL) return '`' + name.replace("`", "``") + '`';
         return '"' + name.replace("\"", "\"\"") + '"';
-    }
-
-    private static String unquote(String s) {
-        if (s.length() >= 2 && (s.charAt(0) == '"' || s.charAt(0) == '`' || s.charAt(0) == '[')) {
-            return s.substring(1, s.length() - 1);
-        }
-        return s;
     }
 }

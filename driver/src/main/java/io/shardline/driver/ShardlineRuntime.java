@@ -13,14 +13,11 @@ import io.shardline.routing.SnowflakeIds;
 import io.shardline.routing.StatementAnalyzer;
 import io.shardline.routing.Topology;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -167,10 +164,8 @@ final class ShardlineRuntime implements AutoCloseable {
     final List<Shard> shards;
     final Shard defaultShard;
     private final List<HikariDataSource> pools = new ArrayList<>();
-    /** Identity (auto-increment) column per table, looked up once from the primary's metadata. */
-    private final Map<String, Optional<String>> identityColumns = new ConcurrentHashMap<>();
-    /** Columns with a non-deterministic DEFAULT per table, looked up once from the primary's metadata. */
-    private final Map<String, List<Determinism.VolatileDefault>> volatileDefaults = new ConcurrentHashMap<>();
+    /** Identity column and non-deterministic defaults per table, read once from the primary's metadata. */
+    private final Map<String, TableColumns> tableColumns = new ConcurrentHashMap<>();
     private final Runnable onClose;
     private final ListenerChain listener = new ListenerChain();
     /** Synchronous commits that were not acknowledged within ackTimeout (degraded to async). */
@@ -316,81 +311,34 @@ final class ShardlineRuntime implements AutoCloseable {
         return message.replace(password, "******");
     }
 
-    /** The shard holding unsharded tables (the only one in a one-shard topology). */
-    Shard shardFor(io.shardline.routing.StatementInfo info) {
-        return defaultShard;
-    }
-
     /**
-     * The identity column of {@code table} on the shard's primary, if it has one (cached; the
-     * cache is dropped on DDL).
+     * The identity column of {@code table} on the shard's primary, if it has one.
      */
     String identityColumn(Connection primary, String table) throws SQLException {
-        String key = table.toLowerCase(Locale.ROOT);
-        Optional<String> col = identityColumns.get(key);
-        if (col == null) {
-            col = Optional.ofNullable(lookupIdentity(primary, table));
-            identityColumns.put(key, col);
-        }
-        return col.orElse(null);
-    }
-
-    private static String lookupIdentity(Connection c, String qualified) throws SQLException {
-        String schema = null;
-        String table = qualified;
-        int dot = qualified.lastIndexOf('.');
-        if (dot > 0) {
-            schema = unquote(qualified.substring(0, dot));
-            table = qualified.substring(dot + 1);
-        }
-        table = unquote(table);
-        DatabaseMetaData md = c.getMetaData();
-        for (String t : new String[] {table, table.toUpperCase(Locale.ROOT), table.toLowerCase(Locale.ROOT)}) {
-            String catalog = c.getCatalog();
-            String sch = schema;
-            if (schema != null && Dialect.of(c) == Dialect.MYSQL) {
-                catalog = schema;
-                sch = null;
-            } else if (schema == null) {
-                sch = c.getSchema();
-            }
-            boolean found = false;
-            try (ResultSet rs = md.getColumns(catalog, sch, t, "%")) {
-                while (rs.next()) {
-                    found = true;
-                    if ("YES".equalsIgnoreCase(rs.getString("IS_AUTOINCREMENT"))) return rs.getString("COLUMN_NAME");
-                }
-            }
-            if (found) return null;
-        }
-        return null;
-    }
-
-    private static String unquote(String s) {
-        if (s.length() >= 2 && (s.charAt(0) == '"' || s.charAt(0) == '`' || s.charAt(0) == '[')) {
-            return s.substring(1, s.length() - 1);
-        }
-        return s;
+        return tableColumns(primary, table).identity();
     }
 
     /**
      * The columns of {@code table} whose DEFAULT calls a non-deterministic function (time or per-row;
-     * identity, auto-increment and generated columns excluded), from the primary's metadata (cached;
-     * the cache is dropped on DDL). Usually empty.
+     * identity, auto-increment and generated columns excluded). Usually empty.
      */
     List<Determinism.VolatileDefault> volatileDefaults(Connection primary, String table) throws SQLException {
+        return tableColumns(primary, table).volatileDefaults();
+    }
+
+    /** What inserts need to know about a table's columns, read once from the primary (cached; dropped on DDL). */
+    private TableColumns tableColumns(Connection primary, String table) throws SQLException {
         String key = table.toLowerCase(Locale.ROOT);
-        List<Determinism.VolatileDefault> d = volatileDefaults.get(key);
-        if (d == null) {
-            d = Determinism.lookupVolatileDefaults(primary, table);
-            volatileDefaults.put(key, d);
+        TableColumns t = tableColumns.get(key);
+        if (t == null) {
+            t = TableColumns.read(primary, table);
+            tableColumns.put(key, t);
         }
-        return d;
+        return t;
     }
 
     void schemaChanged() {
-        volatileDefaults.clear();
-        identityColumns.clear();
+        tableColumns.clear();
     }
 
     boolean isClosed() {
