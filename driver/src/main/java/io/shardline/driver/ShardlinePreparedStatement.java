@@ -222,16 +222,8 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         resetResults();
         switch (info.kind()) {
             case READ, PRIMARY_READ -> {
-                ShardSession session;
-                if (connection.runtime.sharded) {
-                    ShardRoute route = connection.runtime.router.route(info, values);
-                    if (!ShardlineConnection.direct(route, sql)) {
-                        return ShardedExecution.query(this, info, route, values, types, count);
-                    }
-                    session = connection.session(route.shards()[0]);
-                } else {
-                    session = connection.defaultSession();
-                }
+                ShardSession session = sessionForRead(info, sql, values, types, count);
+                if (session == null) return true;
                 while (true) {
                     Connection c = session.readConnection(info);
                     try {

@@ -104,6 +104,22 @@ class ShardlineStatement implements Statement {
     }
 
     /**
+     * Where a read runs. Returns the session of the one shard it goes to unchanged (run by the
+     * caller on its cached statement), or null when it was run here, scattered and merged (the
+     * statement's result set is then in place).
+     */
+    ShardSession sessionForRead(StatementInfo info, String sql, Object[] values, int[] types, int count)
+            throws SQLException {
+        if (!connection.runtime.sharded) return connection.defaultSession();
+        ShardRoute route = connection.runtime.router.route(info, values);
+        if (!ShardlineConnection.direct(route, sql)) {
+            ShardedExecution.query(this, info, route, values, types, count);
+            return null;
+        }
+        return connection.session(route.shards()[0]);
+    }
+
+    /**
      * Where a write runs. Returns the session of the one shard it goes to unchanged (the common
      * case, run by the caller on its cached statement), or null when it was run here: a write
      * whose key Shardline generates first, or one that touches several shards.
@@ -168,16 +184,8 @@ class ShardlineStatement implements Statement {
         StatementInfo info = connection.analyze(sql);
         switch (info.kind()) {
             case READ, PRIMARY_READ -> {
-                ShardSession session;
-                if (connection.runtime.sharded) {
-                    ShardRoute route = connection.runtime.router.route(info, EMPTY_VALUES);
-                    if (!ShardlineConnection.direct(route, sql)) {
-                        return ShardedExecution.query(this, info, route, EMPTY_VALUES, EMPTY_TYPES, 0);
-                    }
-                    session = connection.session(route.shards()[0]);
-                } else {
-                    session = connection.defaultSession();
-                }
+                ShardSession session = sessionForRead(info, sql, EMPTY_VALUES, EMPTY_TYPES, 0);
+                if (session == null) return true;
                 while (true) {
                     Connection c = session.readConnection(info);
                     try {
