@@ -70,7 +70,7 @@ done
 
 for t in 1 2; do
   echo "== routing decision alone, $t thread(s)"
-  java -jar "$JAR" 'io.shardline.driver.RoutingDecisionBenchmark' "${JMH_OPTS[@]}" -t "$t" \
+  java -jar "$JAR" 'io.shardline.benchmarks.RoutingDecisionBenchmark' "${JMH_OPTS[@]}" -t "$t" \
       -rf json -rff "$RESULTS/routing-decision-t$t.json" > "$RESULTS/routing-decision-t$t.log" 2>&1 \
       || { tail -50 "$RESULTS/routing-decision-t$t.log"; exit 1; }
   grep -E '^(Benchmark|RoutingDecision)' "$RESULTS/routing-decision-t$t.log" || true

@@ -1,7 +1,8 @@
 package io.shardline.benchmarks;
 
+import io.shardline.replication.Verification;
 import io.shardline.driver.ShardlineDataSource;
-import io.shardline.replication.ConsistencyVerifier;
+import io.shardline.replication.consistency.ConsistencyVerifier;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,11 +52,11 @@ public final class VerifyThroughput {
                 }
             }
             System.out.printf("loaded %,d rows on primary and replica in %d ms%n", rows, (System.nanoTime() - l0) / 1_000_000);
-            ConsistencyVerifier.Options o = ConsistencyVerifier.Options.defaults().withChunkSize(chunk);
+            Verification.Options o = Verification.Options.defaults().withChunkSize(chunk);
             for (int run = 1; run <= 2; run++) {
                 long t0 = System.nanoTime();
                 long cpu0 = cpuNanos();
-                ConsistencyVerifier.Report r = ds.verify(o, null);
+                Verification.Report r = ds.verify(o, null);
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 System.out.printf("verify run %d: %,d rows, chunk %,d: %d ms wall (%,.0f rows/s), %d ms process CPU,"
                         + " consistent=%s%n", run, rows, chunk, ms, rows * 1000.0 / Math.max(1, ms),
@@ -65,7 +66,7 @@ public final class VerifyThroughput {
                 st.executeUpdate("UPDATE item SET note = 'corrupted' WHERE id = " + (rows / 2));
             }
             long t0 = System.nanoTime();
-            ConsistencyVerifier.Report r = ds.verify(o, null);
+            Verification.Report r = ds.verify(o, null);
             System.out.printf("verify with one corrupted row: %d ms, differs=%s%n%s", (System.nanoTime() - t0) / 1_000_000,
                     r.differs(), r.format());
         }

@@ -1,5 +1,6 @@
 package io.shardline.cli;
 
+import io.shardline.replication.Verification;
 import io.shardline.driver.NodeStatus;
 import io.shardline.driver.ShardlineDataSource;
 import java.io.PrintWriter;
@@ -138,7 +139,7 @@ final class DemoCommand implements Callable<Integer> {
             printStatus(status);
             out.println();
             out.println("Verify (as `shardline verify --config <yaml>`: chunked checksums, primary vs each replica):");
-            verified = VerifyCommand.run(ds, io.shardline.replication.ConsistencyVerifier.Options.defaults(), out, true) == 0;
+            verified = VerifyCommand.run(ds, io.shardline.replication.Verification.Options.defaults(), out, true) == 0;
             out.println();
             if (customers < 0) return 1;
         }

@@ -1,7 +1,8 @@
 package io.shardline.cli;
 
+import io.shardline.replication.Resync;
 import io.shardline.driver.ShardlineDataSource;
-import io.shardline.replication.ReplicaResync;
+import io.shardline.replication.consistency.ReplicaResync;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -41,7 +42,7 @@ final class ResyncCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         try (ShardlineDataSource ds = ShardlineDataSource.fromYaml(config)) {
-            ReplicaResync.Result r;
+            Resync.Result r;
             try {
                 r = ds.resync(replica, quiet ? null : progressPrinter(out));
             } catch (IllegalArgumentException e) {
@@ -53,12 +54,12 @@ final class ResyncCommand implements Callable<Integer> {
         }
     }
 
-    static Consumer<ReplicaResync.Progress> progressPrinter(PrintWriter out) {
+    static Consumer<Resync.Progress> progressPrinter(PrintWriter out) {
         return new Consumer<>() {
             long last = System.nanoTime();
 
             @Override
-            public void accept(ReplicaResync.Progress p) {
+            public void accept(Resync.Progress p) {
                 long now = System.nanoTime();
                 if (p.tableDone() || now - last > 2_000_000_000L) {
                     last = now;

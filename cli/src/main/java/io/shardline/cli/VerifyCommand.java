@@ -1,7 +1,8 @@
 package io.shardline.cli;
 
+import io.shardline.replication.Verification;
 import io.shardline.driver.ShardlineDataSource;
-import io.shardline.replication.ConsistencyVerifier;
+import io.shardline.replication.consistency.ConsistencyVerifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,28 +55,28 @@ final class VerifyCommand implements Callable<Integer> {
         if (chunkSize < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--chunk-size must be at least 1");
         PrintWriter out = spec.commandLine().getOut();
         try (ShardlineDataSource ds = ShardlineDataSource.fromYaml(config)) {
-            ConsistencyVerifier.Options o = ConsistencyVerifier.Options.defaults().withChunkSize(chunkSize)
+            Verification.Options o = Verification.Options.defaults().withChunkSize(chunkSize)
                     .withCatchUpTimeout(Duration.ofSeconds(catchUpSeconds));
             return run(ds, o, out, quiet);
         }
     }
 
     /** Runs verify on {@code ds}, printing progress and the report; returns the exit code. */
-    static int run(ShardlineDataSource ds, ConsistencyVerifier.Options options, PrintWriter out, boolean quiet)
+    static int run(ShardlineDataSource ds, Verification.Options options, PrintWriter out, boolean quiet)
             throws java.sql.SQLException {
-        ConsistencyVerifier.Report report = ds.verify(options, quiet ? null : progressPrinter(out));
+        Verification.Report report = ds.verify(options, quiet ? null : progressPrinter(out));
         out.print(report.format());
         out.flush();
         return report.consistent() ? 0 : report.differs() ? DIFFERENT : UNVERIFIED;
     }
 
     /** Prints a line per finished table and, for long tables, at most one line every two seconds. */
-    static Consumer<ConsistencyVerifier.Progress> progressPrinter(PrintWriter out) {
+    static Consumer<Verification.Progress> progressPrinter(PrintWriter out) {
         return new Consumer<>() {
             long last = System.nanoTime();
 
             @Override
-            public void accept(ConsistencyVerifier.Progress p) {
+            public void accept(Verification.Progress p) {
                 long now = System.nanoTime();
                 if (p.tableDone() || now - last > 2_000_000_000L) {
                     last = now;

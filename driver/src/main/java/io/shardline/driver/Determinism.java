@@ -1,8 +1,8 @@
 package io.shardline.driver;
 
-import io.shardline.replication.Dialect;
-import io.shardline.replication.LoggedStatement;
-import io.shardline.routing.StatementInfo;
+import io.shardline.replication.log.Dialect;
+import io.shardline.replication.log.LoggedStatement;
+import io.shardline.routing.sql.StatementInfo;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

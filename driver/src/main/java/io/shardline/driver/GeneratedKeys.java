@@ -1,7 +1,7 @@
 package io.shardline.driver;
 
-import io.shardline.replication.LoggedStatement;
-import io.shardline.routing.StatementInfo;
+import io.shardline.replication.log.LoggedStatement;
+import io.shardline.routing.sql.StatementInfo;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Connection;

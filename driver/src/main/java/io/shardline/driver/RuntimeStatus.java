@@ -1,7 +1,7 @@
 package io.shardline.driver;
 
-import io.shardline.replication.LogMaintenance;
-import io.shardline.replication.ReplicaApplier;
+import io.shardline.replication.apply.LogMaintenance;
+import io.shardline.replication.apply.ReplicaApplier;
 import io.shardline.replication.ReplicaState;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
 package io.shardline.driver;
 
-import io.shardline.replication.LogEntryCodec;
-import io.shardline.replication.LogMaintenance;
-import io.shardline.replication.LoggedStatement;
-import io.shardline.replication.ReplicaApplier;
+import io.shardline.replication.log.LogEntryCodec;
+import io.shardline.replication.apply.LogMaintenance;
+import io.shardline.replication.log.LoggedStatement;
+import io.shardline.replication.apply.ReplicaApplier;
 import io.shardline.replication.ReplicaState;
-import io.shardline.routing.ReplicaCandidates;
-import io.shardline.routing.StatementInfo;
+import io.shardline.routing.read.ReplicaCandidates;
+import io.shardline.routing.sql.StatementInfo;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;

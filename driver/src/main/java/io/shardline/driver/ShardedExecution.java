@@ -1,10 +1,12 @@
 package io.shardline.driver;
 
-import io.shardline.replication.LogEntryCodec;
-import io.shardline.replication.LoggedStatement;
-import io.shardline.routing.InsertRows;
-import io.shardline.routing.ShardRoute;
-import io.shardline.routing.StatementInfo;
+import io.shardline.driver.merge.MergedResultSet;
+
+import io.shardline.replication.log.LogEntryCodec;
+import io.shardline.replication.log.LoggedStatement;
+import io.shardline.routing.sql.InsertRows;
+import io.shardline.routing.shard.ShardRoute;
+import io.shardline.routing.sql.StatementInfo;
 import io.shardline.routing.Topology;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,7 +1,9 @@
 package io.shardline.driver;
 
-import io.shardline.routing.ShardRoute;
-import io.shardline.routing.StatementInfo;
+import io.shardline.driver.internal.RoutingProbe;
+
+import io.shardline.routing.shard.ShardRoute;
+import io.shardline.routing.sql.StatementInfo;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -35,7 +37,7 @@ import java.util.concurrent.Executor;
  * <p>A transaction that wrote to several shards commits them one after the other in shard order,
  * each with its own log entry (see {@code docs/sharding.md} for what that means on failure).
  */
-final class ShardlineConnection implements Connection, ShardlineSession {
+final class ShardlineConnection implements Connection, ShardlineSession, RoutingProbe {
 
     final ShardlineRuntime runtime;
     private final String url;
@@ -679,5 +681,18 @@ final class ShardlineConnection implements Connection, ShardlineSession {
         if (iface.isInstance(this)) return true;
         Connection p = primary();
         return iface.isInstance(p) || p.isWrapperFor(iface);
+    }
+
+    @Override
+    public ReadDecision readDecision(String sql) {
+        StatementInfo info = analyze(sql);
+        ShardSession session = defaultSession();
+        return () -> session.readConnection(info);
+    }
+
+    @Override
+    public ShardDecision shardDecision(String sql) {
+        StatementInfo info = analyze(sql);
+        return params -> runtime.router.route(info, params);
     }
 }

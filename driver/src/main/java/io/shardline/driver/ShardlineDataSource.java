@@ -1,6 +1,11 @@
 package io.shardline.driver;
 
-import io.shardline.replication.ReplicaApplier;
+import io.shardline.replication.Resync;
+import io.shardline.replication.Verification;
+import io.shardline.driver.config.TopologyLoader;
+import io.shardline.driver.jmx.ShardlineJmx;
+
+import io.shardline.replication.apply.ReplicaApplier;
 import io.shardline.replication.ReplicationListener;
 import io.shardline.routing.Topology;
 import java.io.InputStream;
@@ -232,11 +237,11 @@ public final class ShardlineDataSource implements DataSource, AutoCloseable {
     /**
      * Compares every application table between each primary and its replicas by chunked
      * checksums over the primary key, while the application keeps writing; see
-     * {@link io.shardline.replication.ConsistencyVerifier} for how rows changed by entries not yet
+     * {@link io.shardline.replication.consistency.ConsistencyVerifier} for how rows changed by entries not yet
      * applied are kept out of the differences. Uses the default options and no progress output.
      */
-    public io.shardline.replication.ConsistencyVerifier.Report verify() throws SQLException {
-        return verify(io.shardline.replication.ConsistencyVerifier.Options.defaults(), null);
+    public io.shardline.replication.Verification.Report verify() throws SQLException {
+        return verify(io.shardline.replication.Verification.Options.defaults(), null);
     }
 
     /**
@@ -244,20 +249,20 @@ public final class ShardlineDataSource implements DataSource, AutoCloseable {
      *
      * @param progress told after each chunk of each table; may be null
      */
-    public io.shardline.replication.ConsistencyVerifier.Report verify(
-            io.shardline.replication.ConsistencyVerifier.Options options,
-            java.util.function.Consumer<io.shardline.replication.ConsistencyVerifier.Progress> progress) throws SQLException {
+    public io.shardline.replication.Verification.Report verify(
+            io.shardline.replication.Verification.Options options,
+            java.util.function.Consumer<io.shardline.replication.Verification.Progress> progress) throws SQLException {
         long t0 = System.nanoTime();
-        List<io.shardline.replication.ConsistencyVerifier.ReplicaResult> all = new ArrayList<>();
+        List<io.shardline.replication.Verification.ReplicaResult> all = new ArrayList<>();
         for (ShardlineRuntime.Shard s : runtime.shards) {
-            List<io.shardline.replication.ConsistencyVerifier.Replica> targets = new ArrayList<>();
+            List<io.shardline.replication.consistency.ConsistencyVerifier.Replica> targets = new ArrayList<>();
             for (ShardlineRuntime.Node r : s.replicas) {
-                targets.add(new io.shardline.replication.ConsistencyVerifier.Replica(r.name, r.pool, r.applier));
+                targets.add(new io.shardline.replication.consistency.ConsistencyVerifier.Replica(r.name, r.pool, r.applier));
             }
-            all.addAll(new io.shardline.replication.ConsistencyVerifier(s.name, s.primary.pool, targets,
+            all.addAll(new io.shardline.replication.consistency.ConsistencyVerifier(s.name, s.primary.pool, targets,
                     runtime.topology.replication().schema(), options).run(progress).replicas());
         }
-        return new io.shardline.replication.ConsistencyVerifier.Report(List.copyOf(all),
+        return new io.shardline.replication.Verification.Report(List.copyOf(all),
                 Duration.ofNanos(System.nanoTime() - t0));
     }
 
@@ -265,16 +270,16 @@ public final class ShardlineDataSource implements DataSource, AutoCloseable {
      * Rebuilds the replica {@code replicaName} from a consistent snapshot of its primary taken at a
      * known log position, sets its watermark to that position and lets its applier continue from
      * there (a BROKEN state is cleared), while the application keeps writing. The copy and the new
-     * watermark commit in one replica transaction; see {@link io.shardline.replication.ReplicaResync}.
+     * watermark commit in one replica transaction; see {@link io.shardline.replication.consistency.ReplicaResync}.
      *
      * @param progress told after each copied chunk; may be null
      */
-    public io.shardline.replication.ReplicaResync.Result resync(String replicaName,
-            java.util.function.Consumer<io.shardline.replication.ReplicaResync.Progress> progress) throws SQLException {
+    public io.shardline.replication.Resync.Result resync(String replicaName,
+            java.util.function.Consumer<io.shardline.replication.Resync.Progress> progress) throws SQLException {
         for (ShardlineRuntime.Shard s : runtime.shards) {
             for (ShardlineRuntime.Node r : s.replicas) {
                 if (!r.name.equals(replicaName)) continue;
-                return new io.shardline.replication.ReplicaResync(r.name, s.primary.pool, r.pool, r.applier,
+                return new io.shardline.replication.consistency.ReplicaResync(r.name, s.primary.pool, r.pool, r.applier,
                         runtime.topology.replication().schema(), 5_000).run(progress);
             }
         }

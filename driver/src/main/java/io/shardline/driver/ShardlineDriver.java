@@ -1,5 +1,7 @@
 package io.shardline.driver;
 
+import io.shardline.driver.config.TopologyLoader;
+
 import io.shardline.routing.Topology;
 import java.sql.Connection;
 import java.sql.Driver;

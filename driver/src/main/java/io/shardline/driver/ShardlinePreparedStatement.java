@@ -1,9 +1,9 @@
 package io.shardline.driver;
 
-import io.shardline.replication.LogEntryCodec;
-import io.shardline.replication.LoggedStatement;
-import io.shardline.routing.ShardRoute;
-import io.shardline.routing.StatementInfo;
+import io.shardline.replication.log.LogEntryCodec;
+import io.shardline.replication.log.LoggedStatement;
+import io.shardline.routing.shard.ShardRoute;
+import io.shardline.routing.sql.StatementInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

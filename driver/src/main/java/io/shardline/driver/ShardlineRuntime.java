@@ -1,16 +1,19 @@
 package io.shardline.driver;
 
+import io.shardline.driver.config.PoolFactory;
+import io.shardline.driver.jmx.ShardlineJmx;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.shardline.replication.Dialect;
-import io.shardline.replication.LogMaintenance;
-import io.shardline.replication.ReplicaApplier;
+import io.shardline.replication.log.Dialect;
+import io.shardline.replication.apply.LogMaintenance;
+import io.shardline.replication.apply.ReplicaApplier;
 import io.shardline.replication.ReplicaState;
-import io.shardline.replication.ReplicationLog;
-import io.shardline.routing.ReplicaBalancer;
-import io.shardline.routing.ShardRouter;
-import io.shardline.routing.SnowflakeIds;
-import io.shardline.routing.StatementAnalyzer;
+import io.shardline.replication.log.ReplicationLog;
+import io.shardline.routing.read.ReplicaBalancer;
+import io.shardline.routing.shard.ShardRouter;
+import io.shardline.routing.shard.SnowflakeIds;
+import io.shardline.routing.sql.StatementAnalyzer;
 import io.shardline.routing.Topology;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -232,7 +235,28 @@ final class ShardlineRuntime implements AutoCloseable {
                     topology.replication().logAlertEntries(), topology.reads().maxLag().toMillis(), listener);
             maintenance.scheduleWithFixedDelay(s.maintenance::run, 1, 1, TimeUnit.SECONDS);
         }
-        jmx = ShardlineJmx.register(this);
+        ShardlineRuntime self = this;
+        jmx = ShardlineJmx.register(new ShardlineJmx.Source() {
+            @Override
+            public String source() {
+                return topology.source();
+            }
+
+            @Override
+            public ShardlineStatus report() {
+                return RuntimeStatus.report(self);
+            }
+
+            @Override
+            public NodeStatus node(String name) {
+                return RuntimeStatus.node(self, name);
+            }
+
+            @Override
+            public long ackTimeouts() {
+                return ackTimeouts.sum();
+            }
+        });
     }
 
     /** This runtime's JMX registration (status MBeans), or null before it completed. */

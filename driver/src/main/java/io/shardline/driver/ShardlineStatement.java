@@ -1,8 +1,8 @@
 package io.shardline.driver;
 
-import io.shardline.replication.LoggedStatement;
-import io.shardline.routing.ShardRoute;
-import io.shardline.routing.StatementInfo;
+import io.shardline.replication.log.LoggedStatement;
+import io.shardline.routing.shard.ShardRoute;
+import io.shardline.routing.sql.StatementInfo;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -238,7 +238,7 @@ class ShardlineStatement implements Statement {
             boolean r;
             if (rw != null) {
                 java.sql.PreparedStatement ps = prepareRewritten(c, sql, identity, keys, keyIndexes, keyNames);
-                io.shardline.replication.LogEntryCodec.bind(ps, params, types, params.length);
+                io.shardline.replication.log.LogEntryCodec.bind(ps, params, types, params.length);
                 s = ps;
                 r = ps.execute();
             } else {

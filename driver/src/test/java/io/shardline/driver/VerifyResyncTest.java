@@ -1,9 +1,11 @@
 package io.shardline.driver;
 
+import io.shardline.replication.Resync;
+import io.shardline.replication.Verification;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shardline.replication.ConsistencyVerifier;
-import io.shardline.replication.ReplicaResync;
+import io.shardline.replication.consistency.ConsistencyVerifier;
+import io.shardline.replication.consistency.ReplicaResync;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -152,19 +154,19 @@ class VerifyResyncTest {
         assertThat(ds.awaitReplication(Duration.ofSeconds(60))).isTrue();
     }
 
-    private static ConsistencyVerifier.Options options() {
-        return ConsistencyVerifier.Options.defaults().withChunkSize(CHUNK);
+    private static Verification.Options options() {
+        return Verification.Options.defaults().withChunkSize(CHUNK);
     }
 
-    private static ConsistencyVerifier.ReplicaResult replica(ConsistencyVerifier.Report r, String name) {
+    private static Verification.ReplicaResult replica(Verification.Report r, String name) {
         return r.replicas().stream().filter(x -> x.replica().equals(name)).findFirst().orElseThrow();
     }
 
     private void corruptVerifyResync(Nodes nodes) throws Exception {
         schemaAndData();
-        ConsistencyVerifier.Report clean = ds.verify(options(), null);
+        Verification.Report clean = ds.verify(options(), null);
         assertThat(clean.consistent()).as(clean.format()).isTrue();
-        ConsistencyVerifier.TableResult audit = replica(clean, "replica-0").tables().stream()
+        Verification.TableResult audit = replica(clean, "replica-0").tables().stream()
                 .filter(t -> t.table().equalsIgnoreCase("audit")).findFirst().orElseThrow();
         assertThat(audit.hasPrimaryKey()).isFalse();
         assertThat(replica(clean, "replica-0").tables().stream().filter(t -> t.table().equalsIgnoreCase("orders"))
@@ -173,18 +175,18 @@ class VerifyResyncTest {
         try (Connection r = nodes.replica(1); Statement st = r.createStatement()) {
             assertThat(st.executeUpdate("UPDATE orders SET amount = 999.99 WHERE id = 1234")).isEqualTo(1);
         }
-        List<ConsistencyVerifier.Progress> progress = new CopyOnWriteArrayList<>();
-        ConsistencyVerifier.Report bad = ds.verify(options(), progress::add);
+        List<Verification.Progress> progress = new CopyOnWriteArrayList<>();
+        Verification.Report bad = ds.verify(options(), progress::add);
         assertThat(bad.consistent()).isFalse();
         assertThat(bad.differs()).isTrue();
         assertThat(replica(bad, "replica-0").consistent()).as(bad.format()).isTrue();
-        ConsistencyVerifier.ReplicaResult r1 = replica(bad, "replica-1");
-        List<ConsistencyVerifier.TableResult> differing = r1.tables().stream().filter(t -> !t.consistent()).toList();
+        Verification.ReplicaResult r1 = replica(bad, "replica-1");
+        List<Verification.TableResult> differing = r1.tables().stream().filter(t -> !t.consistent()).toList();
         assertThat(differing).as(bad.format()).hasSize(1);
         assertThat(differing.get(0).table()).isEqualToIgnoringCase("orders");
         assertThat(differing.get(0).differences()).hasSize(1);
         assertThat(differing.get(0).differences().get(0).rows())
-                .containsExactly(new ConsistencyVerifier.RowDiff("1234", ConsistencyVerifier.RowDifference.DIFFERENT));
+                .containsExactly(new Verification.RowDiff("1234", Verification.RowDifference.DIFFERENT));
         assertThat(bad.format()).contains("1234 DIFFERENT");
         assertThat(progress).anyMatch(p -> p.table().equalsIgnoreCase("orders") && p.tableDone() && p.rowsDone() == ORDERS);
 
@@ -223,16 +225,16 @@ class VerifyResyncTest {
             }));
         }
         Thread.sleep(300);
-        List<ReplicaResync.Progress> copyProgress = new CopyOnWriteArrayList<>();
+        List<Resync.Progress> copyProgress = new CopyOnWriteArrayList<>();
         long before = written.get();
-        ReplicaResync.Result res = ds.resync("replica-1", copyProgress::add);
+        Resync.Result res = ds.resync("replica-1", copyProgress::add);
         long during = written.get() - before;
         assertThat(res.tables()).isEqualTo(4);
         assertThat(res.position()).isGreaterThan(0);
         assertThat(copyProgress).anyMatch(p -> p.table().equalsIgnoreCase("orders") && p.tableDone());
         Thread.sleep(300);
         // verify while the writers still write: no difference may be reported (lag is not a difference)
-        ConsistencyVerifier.Report live = ds.verify(options(), null);
+        Verification.Report live = ds.verify(options(), null);
         assertThat(live.differs()).as(live.format()).isFalse();
         stop.set(true);
         for (Future<?> f : writers) f.get();
@@ -241,7 +243,7 @@ class VerifyResyncTest {
         assertThat(during + written.get()).isGreaterThan(0);
         assertThat(ds.awaitReplication(Duration.ofSeconds(60))).isTrue();
 
-        ConsistencyVerifier.Report after = ds.verify(options(), null);
+        Verification.Report after = ds.verify(options(), null);
         assertThat(after.consistent()).as(after.format()).isTrue();
         long expected = ORDERS + written.get();
         try (Connection p = nodes.primary(); Connection r0 = nodes.replica(0); Connection r1c = nodes.replica(1)) {
@@ -264,7 +266,7 @@ class VerifyResyncTest {
             st.executeUpdate("DELETE FROM line WHERE order_id = 77");
         }
         // the paused replica cannot catch up: its differing chunks are "behind", never differences
-        ConsistencyVerifier.Report behind = ds.verify(options().withCatchUpTimeout(Duration.ofMillis(300)), null);
+        Verification.Report behind = ds.verify(options().withCatchUpTimeout(Duration.ofMillis(300)), null);
         assertThat(behind.differs()).as(behind.format()).isFalse();
         assertThat(behind.consistent()).isFalse();
         assertThat(replica(behind, "replica-0").tables().stream().mapToInt(t -> t.unverified().size()).sum())
@@ -282,7 +284,7 @@ class VerifyResyncTest {
             ds.unpauseReplica("replica-0");
         });
         unpause.start();
-        ConsistencyVerifier.Report waited = ds.verify(options(), null);
+        Verification.Report waited = ds.verify(options(), null);
         unpause.join();
         assertThat(waited.consistent()).as(waited.format()).isTrue();
         try (Connection p = nodes.primary(); Connection r0 = nodes.replica(0)) {

@@ -1,5 +1,7 @@
 package io.shardline.routing;
 
+import io.shardline.routing.shard.RangeStrategy;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,0 +1,636 @@
+package io.shardline.replication.apply;
+
+import io.shardline.replication.ReplicaState;
+import io.shardline.replication.ReplicationListener;
+import io.shardline.replication.log.Dialect;
+import io.shardline.replication.log.LogEntryCodec;
+import io.shardline.replication.log.LoggedStatement;
+import io.shardline.replication.log.ReplicationLog;
+
+import io.shardline.routing.sql.StatementAnalyzer;
+import io.shardline.routing.sql.StatementInfo;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies one primary's log to one replica, in position order, exactly once.
+ *
+ * <p>Each round opens one replica transaction that first locks the replica's watermark row
+ * ({@link ReplicationLog#lockWatermark}), then applies the entries after it and advances the
+ * watermark to the last one, then commits. The entries and the watermark therefore become
+ * durable together: a crash anywhere rolls both back, and the next round starts from the same
+ * watermark — nothing lost, nothing doubled. The row lock makes a second applier (another
+ * application instance configured with the same topology) wait and then start from the advanced
+ * watermark.
+ *
+ * <p>DDL cannot share a transaction with the watermark (H2 and MySQL commit it implicitly), so a
+ * DDL entry is applied alone: the entries before it are committed, the replica records that the
+ * DDL at position N is being attempted (with this applier's random id as the attempt's owner),
+ * runs it, and then advances the watermark to N unless it has already moved. If the process dies
+ * after the DDL ran but before the watermark moved, the next attempt sees the earlier attempt
+ * recorded and treats a failure of the repeated DDL as "already applied". Committing the marker
+ * releases the watermark lock, so another instance's applier may run the same DDL in the window:
+ * a failing first attempt is therefore BROKEN only if, re-read under the lock, the watermark is
+ * still below N and the attempt marker still names this applier; otherwise it counts as applied
+ * (watermark moved) or is decided in the next round (another owner recorded).
+ *
+ * <p>Failures: errors that retry can cure (connection refused, pool timeout, deadlock) mark the
+ * replica {@link ReplicaState#DOWN} and are retried with exponential backoff; anything else (a
+ * constraint violation, a missing table) halts the replica at that entry, {@link
+ * ReplicaState#BROKEN}, until {@link #resume()}. An entry is never skipped silently.
+ */
+public final class ReplicaApplier implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaApplier.class);
+    private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** The window of {@link #applyRate()}. */
+    public static final int RATE_WINDOW_SECONDS = 10;
+
+    private final String name;
+    private final DataSource primary;
+    private final DataSource replica;
+    private final String configuredSchema;
+    private final int batchSize;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final StatementAnalyzer analyzer;
+    private final long applyIntervalNanos;
+    private final ReplicationListener listener;
+    private final Object progress = new Object();
+    /** Identifies this applier's DDL attempts in the watermark row (distinct per instance and process). */
+    private final String owner = UUID.randomUUID().toString();
+    /** Test hook: told about the steps of a DDL apply ("marked", "failed", "ran") with the position. */
+    volatile java.util.function.ObjLongConsumer<String> testHook;
+
+    private volatile Thread thread;
+    private volatile boolean running;
+    private volatile boolean paused;
+    private volatile boolean applyNow;
+    private volatile boolean roundAgainSoon;
+    private volatile long skipPosition;
+    private volatile ReplicaState state = ReplicaState.CATCHING_UP;
+    private volatile long appliedPosition = -1;
+    private volatile long appliedAtMillis;
+    private volatile long primaryCommittedAtMillis;
+    private volatile String lastError;
+    private volatile long lastErrorAtMillis;
+    private volatile long brokenPosition;
+    private volatile long appliedEntries;
+    /** Entries applied per second over the last {@link #RATE_WINDOW_SECONDS} s: one bucket per second. */
+    private final long[] rateSecond = new long[RATE_WINDOW_SECONDS];
+    private final long[] rateEntries = new long[RATE_WINDOW_SECONDS];
+    private final long createdNanos = System.nanoTime();
+
+    private ReplicationLog primaryLog;
+    private ReplicationLog replicaLog;
+    private String primaryCatalog;
+    private String replicaCatalog;
+
+    /**
+     * Creates an applier; call {@link #start()} to run it.
+     *
+     * @param name the replica's data source name, used in thread names, logs and status
+     */
+    public ReplicaApplier(String name, DataSource primary, DataSource replica, String configuredSchema,
+                          int batchSize, Duration initialBackoff, Duration maxBackoff,
+                          StatementAnalyzer analyzer) {
+        this(name, primary, replica, configuredSchema, batchSize, initialBackoff, maxBackoff, analyzer, Duration.ZERO,
+                ReplicationListener.logging());
+    }
+
+    /**
+     * Creates an applier; call {@link #start()} to run it.
+     *
+     * @param applyInterval {@code 0} applies continuously (woken on every commit in this process,
+     *     polling for commits of other processes); a positive interval applies in scheduled
+     *     batches, that long apart once caught up
+     * @param listener      told about state changes and BROKEN entries
+     */
+    public ReplicaApplier(String name, DataSource primary, DataSource replica, String configuredSchema,
+                          int batchSize, Duration initialBackoff, Duration maxBackoff,
+                          StatementAnalyzer analyzer, Duration applyInterval, ReplicationListener listener) {
+        this.applyIntervalNanos = applyInterval.toNanos();
+        this.listener = listener;
+        this.name = name;
+        this.primary = primary;
+        this.replica = replica;
+        this.configuredSchema = configuredSchema;
+        this.batchSize = batchSize;
+        this.initialBackoff = initialBackoff;
+        this.maxBackoff = maxBackoff;
+        this.analyzer = analyzer;
+    }
+
+    /** Starts the applier thread. */
+    public synchronized void start() {
+        if (thread != null) return;
+        running = true;
+        Thread t = new Thread(this::run, "shardline-applier-" + name);
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    /** Asks the applier to look at the log now (called after a commit in this process). */
+    public void wake() {
+        Thread t = thread;
+        if (t != null) LockSupport.unpark(t);
+    }
+
+    /** The replica's name. */
+    public String name() {
+        return name;
+    }
+
+    /** The current state. */
+    public ReplicaState state() {
+        return state;
+    }
+
+    /** The last log position known to be applied on the replica; -1 before the first look. */
+    public long appliedPosition() {
+        return appliedPosition;
+    }
+
+    /** Wall-clock time (epoch ms) at which the primary committed the last applied entry, or 0. */
+    public long appliedCommitTimeMillis() {
+        return primaryCommittedAtMillis;
+    }
+
+    /** Entries applied by this applier since it started. */
+    public long appliedEntries() {
+        return appliedEntries;
+    }
+
+    /**
+     * Entries applied per second, averaged over the last {@value #RATE_WINDOW_SECONDS} seconds (or
+     * since this applier was created, if that is shorter).
+     */
+    public double applyRate() {
+        long now = System.nanoTime();
+        long sec = now / 1_000_000_000L;
+        long sum = 0;
+        synchronized (progress) {
+            for (int i = 0; i < RATE_WINDOW_SECONDS; i++) {
+                if (rateSecond[i] > sec - RATE_WINDOW_SECONDS && rateSecond[i] <= sec) sum += rateEntries[i];
+            }
+        }
+        // the buckets cover the current (partial) second and the RATE_WINDOW_SECONDS - 1 before it
+        long windowNanos = now - (sec - RATE_WINDOW_SECONDS + 1) * 1_000_000_000L;
+        windowNanos = Math.max(1_000_000L, Math.min(windowNanos, now - createdNanos));
+        return sum * 1e9 / windowNanos;
+    }
+
+    /** The last error (message only; never contains credentials), or null. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** When the last error happened (epoch ms), or 0. */
+    public long lastErrorAtMillis() {
+        return lastErrorAtMillis;
+    }
+
+    /** The position of the entry a BROKEN replica is halted at, or 0. */
+    public long brokenPosition() {
+        return brokenPosition;
+    }
+
+    /** Test and operations hook: stops applying (the watermark stays) until {@link #unpause()}. */
+    public void pause() {
+        paused = true;
+    }
+
+    /** Undoes {@link #pause()}. */
+    public void unpause() {
+        paused = false;
+        wake();
+    }
+
+    /** Lets a BROKEN replica retry the entry it halted at (after an operator fixed the cause). */
+    public void resume() {
+        if (state == ReplicaState.BROKEN) {
+            LOG.info("Replica {}: resumed by operator at position {}", name, brokenPosition);
+            setState(ReplicaState.CATCHING_UP, null);
+        }
+        wake();
+    }
+
+    /**
+     * Operator decision: skip the entry a BROKEN replica is halted at, without applying it, and go
+     * on with the next. The replica will then differ from the primary by that entry's effect; the
+     * decision is logged at WARN with the position. Prefer fixing the replica and {@link #resume()}.
+     *
+     * @return the skipped position
+     */
+    public long skipBrokenEntry() {
+        if (state != ReplicaState.BROKEN) throw new IllegalStateException("replica " + name + " is not BROKEN but " + state);
+        long p = brokenPosition;
+        skipPosition = p;
+        LOG.warn("Replica {}: operator decided to SKIP log entry {} (it failed with: {}); the replica will not contain"
+                + " its effect", name, p, lastError);
+        resume();
+        return p;
+    }
+
+    /**
+     * Waits until the replica has applied {@code position}.
+     *
+     * @return true if it did within the timeout
+     */
+    public boolean awaitApplied(long position, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        synchronized (progress) {
+            while (appliedPosition < position) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                TimeUnit.NANOSECONDS.timedWait(progress, left);
+            }
+            return true;
+        }
+    }
+
+    private void run() {
+        int failures = 0;
+        while (running) {
+            if (paused || state == ReplicaState.BROKEN) {
+                LockSupport.parkNanos(IDLE_POLL_NANOS);
+                continue;
+            }
+            try {
+                int applied = applyRound(batchSize);
+                failures = 0;
+                if (applied < batchSize) {
+                    setState(ReplicaState.HEALTHY, null);
+                    if (roundAgainSoon) {
+                        roundAgainSoon = false; // a DDL left to the next round: not worth a scheduled interval
+                        LockSupport.parkNanos(IDLE_POLL_NANOS);
+                    } else if (applyIntervalNanos > 0) {
+                        sleepScheduled();
+                    } else if (applied == 0) {
+                        LockSupport.parkNanos(IDLE_POLL_NANOS);
+                    }
+                } else {
+                    setState(ReplicaState.CATCHING_UP, null);
+                }
+            } catch (PoisonEntryException e) {
+                lastError = e.getMessage();
+                lastErrorAtMillis = System.currentTimeMillis();
+                brokenPosition = e.position;
+                // tell the listener before the state flips, so whoever sees BROKEN also finds the event
+                try {
+                    listener.broken(name, e.position, e.getMessage());
+                } catch (RuntimeException le) {
+                    LOG.warn("ReplicationListener failed on BROKEN of {}: {}", name, le.toString());
+                }
+                setState(ReplicaState.BROKEN, e.getMessage());
+            } catch (SQLException | RuntimeException e) {
+                failures++;
+                lastError = describe(e);
+                lastErrorAtMillis = System.currentTimeMillis();
+                setState(ReplicaState.DOWN, lastError);
+                long backoff = backoffMillis(failures);
+                if (failures > 1 && Long.bitCount(failures) == 1) {
+                    LOG.warn("Replica {}: still failing ({}), retrying in {} ms (attempt {})", name, lastError, backoff, failures);
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoff));
+            }
+        }
+        setState(ReplicaState.STOPPED, null);
+    }
+
+    /** Waits one apply interval; only {@link #close()} or an operator action cuts it short. */
+    private void sleepScheduled() {
+        long until = System.nanoTime() + applyIntervalNanos;
+        long left;
+        while (running && !paused && (left = until - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(this, left);
+            if (applyNow) {
+                applyNow = false;
+                return;
+            }
+        }
+    }
+
+    /** Applies now even in scheduled mode (tests, operators). */
+    public void applyNow() {
+        applyNow = true;
+        wake();
+    }
+
+    private long backoffMillis(int failures) {
+        long base = Math.max(1, initialBackoff.toMillis());
+        long max = Math.max(base, maxBackoff.toMillis());
+        int shift = Math.min(failures - 1, 20);
+        return Math.min(max, base << shift);
+    }
+
+    private void setState(ReplicaState s, String error) {
+        ReplicaState from = state;
+        if (from != s) {
+            state = s;
+            try {
+                listener.stateChanged(name, from, s, error);
+            } catch (RuntimeException e) {
+                LOG.warn("ReplicationListener failed on a state change of {}: {}", name, e.toString());
+            }
+        }
+    }
+
+    private void publish(long position, long committedAt, int entries) {
+        synchronized (progress) {
+            if (position > appliedPosition) {
+                appliedPosition = position;
+                if (committedAt > 0) primaryCommittedAtMillis = committedAt;
+                appliedAtMillis = System.currentTimeMillis();
+            }
+            appliedEntries += entries;
+            if (entries > 0) {
+                long sec = System.nanoTime() / 1_000_000_000L;
+                int i = (int) Math.floorMod(sec, (long) RATE_WINDOW_SECONDS);
+                if (rateSecond[i] != sec) {
+                    rateSecond[i] = sec;
+                    rateEntries[i] = 0;
+                }
+                rateEntries[i] += entries;
+            }
+            progress.notifyAll();
+        }
+    }
+
+    /** A failure that retrying will not cure: the replica halts at {@link #position}. */
+    private static final class PoisonEntryException extends Exception {
+        private static final long serialVersionUID = 1L;
+        final long position;
+
+        PoisonEntryException(long position, String message, Throwable cause) {
+            super(message, cause);
+            this.position = position;
+        }
+    }
+
+    /**
+     * One round: lock the watermark, apply up to {@code limit} entries, advance, commit.
+     *
+     * @return the number of entries applied
+     */
+    int applyRound(int limit) throws SQLException, PoisonEntryException {
+        try (Connection r = replica.getConnection(); Connection p = primary.getConnection()) {
+            if (replicaLog == null) {
+                ReplicationLog rl = ReplicationLog.forNode(r, configuredSchema);
+                rl.installReplica(r);
+                primaryLog = ReplicationLog.forNode(p, configuredSchema);
+                primaryCatalog = p.getCatalog();
+                replicaCatalog = r.getCatalog();
+                replicaLog = rl;
+            }
+            r.setAutoCommit(false);
+            try {
+                return applyLocked(r, p, limit);
+            } catch (SQLException | PoisonEntryException | RuntimeException e) {
+                try {
+                    r.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            } finally {
+                try {
+                    r.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // the pool discards a broken connection
+                }
+            }
+        }
+    }
+
+    private int applyLocked(Connection r, Connection p, int limit) throws SQLException, PoisonEntryException {
+        ReplicationLog.Watermark w = replicaLog.lockWatermark(r);
+        if (w.position() > appliedPosition) publish(w.position(), 0, 0);
+        List<ReplicationLog.Entry> entries = primaryLog.readAfter(p, w.position(), limit);
+        if (entries.isEmpty()) {
+            r.commit();
+            return 0;
+        }
+        long done = w.position();
+        long doneAt = 0;
+        int count = 0;
+        Map<String, PreparedStatement> prepared = new HashMap<>();
+        try {
+            for (ReplicationLog.Entry e : entries) {
+                if (e.position() != done + 1) {
+                    throw new PoisonEntryException(done + 1, "log entry " + (done + 1)
+                            + " is missing on the primary (next is " + e.position()
+                            + "); it was pruned or deleted: this replica needs a resync", null);
+                }
+                if (e.position() == skipPosition) {
+                    LOG.warn("Replica {}: skipping log entry {} by operator decision", name, e.position());
+                    skipPosition = 0;
+                    done = e.position();
+                    doneAt = e.committedAtMillis();
+                    count++;
+                    continue;
+                }
+                List<LoggedStatement> statements;
+                try {
+                    statements = LogEntryCodec.decode(e.payload());
+                } catch (IllegalArgumentException ex) {
+                    throw new PoisonEntryException(e.position(), "log entry " + e.position() + " is unreadable: " + ex.getMessage(), ex);
+                }
+                if (isDdl(statements)) {
+                    if (count > 0) {
+                        replicaLog.advanceWatermark(r, done);
+                        r.commit();
+                        publish(done, doneAt, count);
+                        return count; // the DDL entry starts the next round, alone
+                    }
+                    closeAll(prepared);
+                    if (!applyDdl(r, e, statements, w.ddlAttempt() == e.position())) return 0;
+                    publish(e.position(), e.committedAtMillis(), 1);
+                    return 1;
+                }
+                try {
+                    for (LoggedStatement st : statements) applyDml(r, prepared, st);
+                } catch (SQLException ex) {
+                    if (isTransient(ex)) throw ex;
+                    if (count > 0) {
+                        // keep the good prefix; the poison entry will be first in the next round
+                        r.rollback();
+                        closeAll(prepared);
+                        return applyLocked(r, p, count);
+                    }
+                    throw new PoisonEntryException(e.position(), "log entry " + e.position() + " failed: " + describe(ex), ex);
+                }
+                done = e.position();
+                doneAt = e.committedAtMillis();
+                count++;
+            }
+        } finally {
+            closeAll(prepared);
+        }
+        replicaLog.advanceWatermark(r, done);
+        r.commit();
+        publish(done, doneAt, count);
+        return count;
+    }
+
+    private static boolean isDdl(List<LoggedStatement> statements) {
+        for (LoggedStatement s : statements) if (s.kind() == LoggedStatement.Kind.DDL) return true;
+        return false;
+    }
+
+    /**
+     * Applies the DDL entry {@code e} alone (the caller holds the watermark lock at {@code e - 1}).
+     *
+     * @param retried the locked watermark row already showed an attempt at this position (a crash
+     *     between the DDL and the watermark, or another instance's applier still at work)
+     * @return false if the outcome is left to the next round (the entry was not applied by this call)
+     */
+    private boolean applyDdl(Connection r, ReplicationLog.Entry e, List<LoggedStatement> statements, boolean retried)
+            throws SQLException, PoisonEntryException {
+        long n = e.position();
+        replicaLog.markDdlAttempt(r, n, owner);
+        r.commit(); // DDL commits implicitly anyway; make the attempt marker durable first
+        // the commit released the watermark lock: from here on another instance's applier may lock
+        // it, see this attempt, and run the same DDL (before, during or after ours)
+        hook("marked", n);
+        for (LoggedStatement st : statements) {
+            try (Statement s = r.createStatement()) {
+                s.execute(localize(st.sql()));
+            } catch (SQLException ex) {
+                if (isTransient(ex)) throw ex;
+                if (retried) {
+                    LOG.warn("Replica {}: DDL at position {} failed on a repeated attempt ({}); an earlier attempt ran it"
+                            + " before the watermark could move, so it counts as applied", name, n, describe(ex));
+                    continue;
+                }
+                hook("failed", n);
+                // our first attempt failed: a genuine failure, unless another applier ran this DDL in our window
+                r.rollback();
+                ReplicationLog.Watermark now = replicaLog.lockWatermark(r);
+                r.commit();
+                if (now.position() >= n) {
+                    LOG.info("Replica {}: DDL at position {} failed ({}), but another application instance's applier"
+                            + " has applied it meanwhile", name, n, describe(ex));
+                    publish(now.position(), 0, 0);
+                    roundAgainSoon = true;
+                    return false;
+                }
+                if (now.ddlAttempt() == n && !owner.equals(now.ddlOwner())) {
+                    // it may have run the DDL (then ours fails) or may still be about to: the next round
+                    // sees the attempt marker, finds the watermark moved or repeats the DDL as a retry
+                    LOG.info("Replica {}: DDL at position {} failed ({}) while another application instance's applier"
+                            + " was applying it; deciding in the next round", name, n, describe(ex));
+                    roundAgainSoon = true;
+                    return false;
+                }
+                throw new PoisonEntryException(n, "DDL at log position " + n + " failed: " + describe(ex), ex);
+            }
+        }
+        hook("ran", n);
+        // another instance's applier may have re-run this DDL and applied entries after it
+        // meanwhile; never move the watermark back
+        if (replicaLog.lockWatermark(r).position() < n) replicaLog.advanceWatermark(r, n);
+        r.commit();
+        return true;
+    }
+
+    private void hook(String event, long position) {
+        java.util.function.ObjLongConsumer<String> h = testHook;
+        if (h != null) h.accept(event, position);
+    }
+
+    private void applyDml(Connection r, Map<String, PreparedStatement> prepared, LoggedStatement st) throws SQLException {
+        String sql = localize(st.sql());
+        PreparedStatement ps = prepared.get(sql);
+        if (ps == null) {
+            ps = r.prepareStatement(sql);
+            prepared.put(sql, ps);
+        }
+        LogEntryCodec.bind(ps, st);
+        ps.execute();
+    }
+
+    /** Rewrites qualifiers naming the primary's database to the replica's (MySQL nodes sharing a server). */
+    private String localize(String sql) {
+        if (primaryCatalog == null || replicaCatalog == null || primaryCatalog.equals(replicaCatalog)
+                || replicaLog.dialect() != Dialect.MYSQL) {
+            return sql;
+        }
+        StatementInfo info = analyzer.analyze(sql);
+        // DDL is classified by keyword, without collecting qualifiers (Flyway's CREATE TABLE `db`.`flyway_schema_history`):
+        // replaceQualifier is lexical and leaves the text alone when nothing names the primary's database
+        if (info.kind() != StatementInfo.Kind.DDL && !info.schemaQualifiers().contains(primaryCatalog.toLowerCase(Locale.ROOT))) {
+            return sql;
+        }
+        return info.withSchemaReplaced(primaryCatalog, replicaCatalog);
+    }
+
+    private static void closeAll(Map<String, PreparedStatement> prepared) {
+        for (PreparedStatement ps : prepared.values()) {
+            try {
+                ps.close();
+            } catch (SQLException ignored) {
+                // closing a statement of a connection that failed
+            }
+        }
+        prepared.clear();
+    }
+
+    /** True for failures that retrying can cure: connectivity, timeouts, deadlocks. */
+    public static boolean isTransient(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException
+                    || t instanceof SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException s && s.getSQLState() != null) {
+                String st = s.getSQLState();
+                if (st.startsWith("08") || st.startsWith("40") || st.startsWith("HYT") || st.equals("57P01")) return true;
+            }
+            if (t instanceof java.io.IOException) return true;
+        }
+        return false;
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        if (e instanceof SQLException s && s.getSQLState() != null) m = m + " [SQLState " + s.getSQLState() + "]";
+        // a pool timeout hides why connecting failed (refused, unknown host, login): name the root cause
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String rm = root.getMessage();
+        if (root != e && rm != null && (m == null || !m.contains(rm))) m = m + "; cause: " + rm.lines().findFirst().orElse(rm);
+        return m;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

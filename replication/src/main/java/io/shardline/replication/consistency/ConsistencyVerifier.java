@@ -1,0 +1,454 @@
+package io.shardline.replication.consistency;
+
+import io.shardline.replication.Verification;
+import io.shardline.replication.ReplicaState;
+import io.shardline.replication.Verification.ChunkDiff;
+import io.shardline.replication.Verification.Options;
+import io.shardline.replication.Verification.Progress;
+import io.shardline.replication.Verification.ReplicaResult;
+import io.shardline.replication.Verification.Report;
+import io.shardline.replication.Verification.RowDiff;
+import io.shardline.replication.Verification.RowDifference;
+import io.shardline.replication.Verification.TableResult;
+import io.shardline.replication.apply.ReplicaApplier;
+import io.shardline.replication.log.Dialect;
+import io.shardline.replication.log.ReplicationLog;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Proves that replicas hold exactly their primary's data, pt-table-checksum style, against live
+ * databases.
+ *
+ * <p>Every application table of the primary's current schema (MySQL/MariaDB: database) is walked
+ * in primary-key order in bounded chunks ({@code WHERE pk > ? ORDER BY pk LIMIT n}, keyset
+ * pagination, so each chunk is one index range scan). Each row is hashed (MD5 over every column's
+ * value, nulls marked) on the client; a chunk is equal when both nodes return the same keys with
+ * the same row hashes. For a differing chunk the exact differing primary keys are reported:
+ * missing on the replica, extra on the replica, or different.
+ *
+ * <h2>Comparing live nodes at the same log position</h2>
+ * The primary's chunk is read in one snapshot transaction together with the log head {@code H}
+ * (H2: {@code SNAPSHOT} isolation; MySQL/MariaDB: {@code REPEATABLE READ}, whose snapshot is
+ * taken at the first read), so it is the table as of position {@code H} exactly. The verifier
+ * reads the replica's chunk (if it differs and the replica is behind, again after waiting until its
+ * watermark reaches {@code H}) in one
+ * snapshot transaction together with its watermark {@code W} (the applier commits rows and
+ * watermark together; a chunk that is already equal is accepted without waiting). Then:
+ * <ul>
+ *   <li>equal chunks are equal;</li>
+ *   <li>different chunks with {@code W == H} are a real difference;</li>
+ *   <li>different chunks with {@code W > H} (the replica applied newer entries meanwhile) are
+ *       re-checked under the primary's log-head row lock: while the verifier holds
+ *       {@code SELECT ... FROM log_head FOR UPDATE} no write can commit on the primary, so the
+ *       primary's chunk is stable at {@code H'} and the replica can only reach exactly
+ *       {@code H'}. The lock is held at most {@link Options#lockBudget()} (commits wait that
+ *       long); if the replica does not reach {@code H'} within it the attempt is released and
+ *       retried, and after {@link Options#rechecks()} attempts the chunk is reported unverified;</li>
+ *   <li>different chunks with {@code W < H} after {@link Options#catchUpTimeout()} (a paused,
+ *       lagging, DOWN or BROKEN replica) are reported as unverified ("replica behind"), never as
+ *       a difference.</li>
+ * </ul>
+ *
+ * <p>Tables without a primary key cannot be walked in chunks; they are compared as a whole by an
+ * order-independent checksum (sum of row hashes and row count), and the report says so (their
+ * differing rows cannot be named).
+ *
+ * <p>Thread-safety: one instance runs one verification at a time.
+ */
+public final class ConsistencyVerifier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsistencyVerifier.class);
+    /** H2's {@code SNAPSHOT} isolation level (not a {@link Connection} constant). */
+    private static final int H2_SNAPSHOT = 6;
+
+    /** A replica to compare: its name, data source, and its applier in this process (or null). */
+    public record Replica(String name, DataSource dataSource, ReplicaApplier applier) {
+    }
+
+
+    private final String shard;
+    private final DataSource primary;
+    private final List<Replica> replicas;
+    private final String configuredSchema;
+    private final Options options;
+
+    /**
+     * @param shard            the shard's name, for the report
+     * @param configuredSchema {@code replication.schema} (Shardline's own tables are excluded)
+     */
+    public ConsistencyVerifier(String shard, DataSource primary, List<Replica> replicas, String configuredSchema,
+                               Options options) {
+        this.shard = shard;
+        this.primary = primary;
+        this.replicas = List.copyOf(replicas);
+        this.configuredSchema = configuredSchema;
+        this.options = options;
+    }
+
+    /** One chunk's rows as read on one node: keys in primary-key order and a 128-bit hash per row. */
+    private static final class Chunk {
+        final List<Object[]> keys = new ArrayList<>();
+        long[] hi = new long[16];
+        long[] lo = new long[16];
+        long position;
+        /** No primary key: order-independent sums. */
+        long sumHi;
+        long sumLo;
+
+        int size() {
+            return keys.size();
+        }
+
+        void add(Object[] key, byte[] digest) {
+            int n = keys.size();
+            if (n == hi.length) {
+                hi = Arrays.copyOf(hi, n * 2);
+                lo = Arrays.copyOf(lo, n * 2);
+            }
+            long h = 0;
+            long l = 0;
+            for (int i = 0; i < 8; i++) {
+                h = (h << 8) | (digest[i] & 0xff);
+                l = (l << 8) | (digest[i + 8] & 0xff);
+            }
+            hi[n] = h;
+            lo[n] = l;
+            sumHi += h;
+            sumLo += l;
+            keys.add(key);
+        }
+    }
+
+    /** Per-replica state during a run. */
+    private final class Target {
+        final Replica replica;
+        final ReplicationLog log;
+        String problem;
+        boolean failed;
+        final List<TableResult> tables = new ArrayList<>();
+        // per table
+        List<ChunkDiff> diffs;
+        List<ChunkDiff> unverified;
+        int reportedRows;
+        String tableError;
+
+        Target(Replica replica, ReplicationLog log) {
+            this.replica = replica;
+            this.log = log;
+        }
+    }
+
+    /**
+     * Compares every application table between the primary and each replica.
+     *
+     * @param progress told after each chunk; may be null
+     */
+    public Report run(Consumer<Progress> progress) throws SQLException {
+        long t0 = System.nanoTime();
+        Consumer<Progress> prog = progress == null ? p -> { } : progress;
+        List<Target> targets = new ArrayList<>();
+        List<ReplicaResult> results = new ArrayList<>();
+        List<TableSet.Table> tables;
+        ReplicationLog primaryLog;
+        try (Connection p = primary.getConnection()) {
+            primaryLog = ReplicationLog.forNode(p, configuredSchema);
+            tables = TableSet.list(p, primaryLog.schema());
+        }
+        Map<Replica, String> states = new LinkedHashMap<>();
+        for (Replica r : replicas) {
+            String state = r.applier() == null ? null : r.applier().state().name();
+            states.put(r, state);
+            try (Connection c = r.dataSource().getConnection()) {
+                Target t = new Target(r, ReplicationLog.forNode(c, configuredSchema));
+                if (r.applier() != null && r.applier().state() == ReplicaState.BROKEN) {
+                    t.problem = "BROKEN at log position " + r.applier().brokenPosition() + ": " + r.applier().lastError()
+                            + " (compared without waiting; run resync)";
+                }
+                targets.add(t);
+            } catch (SQLException e) {
+                results.add(new ReplicaResult(shard, r.name(), state == null ? "DOWN" : state,
+                        "DOWN: cannot connect (" + e.getMessage() + ")", List.of()));
+            }
+        }
+        try (Connection p = primary.getConnection()) {
+            int idx = 0;
+            for (TableSet.Table table : tables) {
+                idx++;
+                verifyTable(p, primaryLog, table, idx, tables.size(), targets, prog);
+            }
+        }
+        for (Target t : targets) {
+            results.add(new ReplicaResult(shard, t.replica.name(), states.get(t.replica), t.problem, List.copyOf(t.tables)));
+        }
+        return new Report(List.copyOf(results), Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    private void verifyTable(Connection p, ReplicationLog primaryLog, TableSet.Table table, int idx, int count,
+                             List<Target> targets, Consumer<Progress> prog) throws SQLException {
+        long estimate = TableSet.estimateRows(p, table);
+        for (Target t : targets) {
+            t.diffs = new ArrayList<>();
+            t.unverified = new ArrayList<>();
+            t.reportedRows = 0;
+            t.tableError = null;
+        }
+        long rows = 0;
+        int chunks = 0;
+        Object[] lower = null;
+        boolean last = false;
+        while (!last) {
+            Chunk pc = readSnapshot(p, primaryLog, table, lower, null, table.hasPrimaryKey() ? options.chunkSize() : 0, true);
+            last = !table.hasPrimaryKey() || pc.size() < options.chunkSize();
+            Object[] upper = last ? null : pc.keys.get(pc.size() - 1);
+            chunks++;
+            rows += pc.size();
+            for (Target t : targets) {
+                if (t.failed || t.tableError != null) continue;
+                try {
+                    compareChunk(p, primaryLog, table, t, lower, upper, pc);
+                } catch (SQLException e) {
+                    if (ReplicaApplier.isTransient(e)) {
+                        t.failed = true;
+                        t.problem = "DOWN during verification: " + e.getMessage();
+                    } else {
+                        t.tableError = e.getMessage();
+                    }
+                }
+            }
+            lower = upper;
+            prog.accept(new Progress(shard, table.name(), idx, count, rows, estimate, false));
+        }
+        for (Target t : targets) {
+            if (t.failed && t.tableError == null && t.diffs.isEmpty()) continue;
+            t.tables.add(new TableResult(table.name(), table.hasPrimaryKey(), rows, chunks, List.copyOf(t.diffs),
+                    List.copyOf(t.unverified), t.tableError));
+        }
+        prog.accept(new Progress(shard, table.name(), idx, count, rows, estimate, true));
+    }
+
+    private void compareChunk(Connection p, ReplicationLog primaryLog, TableSet.Table table, Target t, Object[] lower,
+                              Object[] upper, Chunk pc) throws SQLException {
+        boolean broken = t.replica.applier() != null && t.replica.applier().state() == ReplicaState.BROKEN;
+        long waitMillis = broken ? 0 : options.catchUpTimeout().toMillis();
+        Chunk rc;
+        List<RowDiff> diff;
+        try (Connection r = t.replica.dataSource().getConnection()) {
+            // equal chunks need no waiting; only a differing chunk of a replica behind waits for it
+            rc = readSnapshot(r, t.log, table, lower, upper, 0, false);
+            diff = diff(table, pc, rc);
+            if (diff.isEmpty()) return;
+            if (rc.position < pc.position && awaitWatermark(r, t, pc.position, waitMillis) > rc.position) {
+                rc = readSnapshot(r, t.log, table, lower, upper, 0, false);
+                diff = diff(table, pc, rc);
+                if (diff.isEmpty()) return;
+            }
+        }
+        if (rc.position == pc.position) {
+            record(t, t.diffs, lower, upper, diff);
+            return;
+        }
+        if (rc.position < pc.position) {
+            record(t, t.unverified, lower, upper, diff);
+            return;
+        }
+        // the replica is ahead: compare again with the primary frozen at one position
+        for (int attempt = 0; attempt < options.rechecks(); attempt++) {
+            List<RowDiff> locked = recheckLocked(p, primaryLog, table, t, lower, upper);
+            if (locked == null) continue; // the replica did not reach the frozen position in time
+            if (!locked.isEmpty()) record(t, t.diffs, lower, upper, locked);
+            return;
+        }
+        record(t, t.unverified, lower, upper, diff);
+    }
+
+    /**
+     * Holds the primary's log-head row lock (no commit can happen meanwhile), reads the chunk, waits
+     * up to the lock budget for the replica to reach that position, and compares.
+     *
+     * @return the differing rows, or null when the replica did not reach the position in time
+     */
+    private List<RowDiff> recheckLocked(Connection p, ReplicationLog primaryLog, TableSet.Table table, Target t,
+                                        Object[] lower, Object[] upper) throws SQLException {
+        try (Connection r = t.replica.dataSource().getConnection()) {
+            // catch up first without holding anything, so the locked wait is short
+            long head;
+            p.setAutoCommit(true);
+            head = primaryLog.head(p);
+            awaitWatermark(r, t, head, options.catchUpTimeout().toMillis());
+            p.setAutoCommit(false);
+            try {
+                long frozen;
+                try (Statement st = p.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT position FROM " + primaryLog.schema()
+                             + ".log_head WHERE id = 1 FOR UPDATE")) {
+                    rs.next();
+                    frozen = rs.getLong(1);
+                }
+                Chunk pc = read(p, table, lower, upper, 0, true);
+                pc.position = frozen;
+                if (awaitWatermark(r, t, frozen, options.lockBudget().toMillis()) < frozen) return null;
+                Chunk rc = readSnapshot(r, t.log, table, lower, upper, 0, false);
+                if (rc.position != frozen) return null;
+                return diff(table, pc, rc);
+            } finally {
+                p.rollback();
+                p.setAutoCommit(true);
+            }
+        }
+    }
+
+    private void record(Target t, List<ChunkDiff> into, Object[] lower, Object[] upper, List<RowDiff> diff) {
+        int room = Math.max(0, options.maxRowsReported() - t.reportedRows);
+        List<RowDiff> shown = diff.size() <= room ? diff : diff.subList(0, room);
+        t.reportedRows += shown.size();
+        into.add(new ChunkDiff(TableSet.keyText(lower), TableSet.keyText(upper), diff.size(), List.copyOf(shown)));
+    }
+
+    /**
+     * Waits until the replica's watermark reaches {@code position} or the timeout passes.
+     *
+     * @return the last watermark seen
+     */
+    private long awaitWatermark(Connection r, Target t, long position, long timeoutMillis) throws SQLException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        ReplicaApplier a = t.replica.applier();
+        while (true) {
+            long w = t.log.watermark(r);
+            if (w >= position) return w;
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return w;
+            if (a != null && a.state() == ReplicaState.BROKEN) return w;
+            long slice = Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 20));
+            try {
+                if (a != null) a.awaitApplied(position, slice);
+                else Thread.sleep(slice);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while waiting for replica " + t.replica.name(), "HY008", e);
+            }
+        }
+    }
+
+    /** Reads a chunk and the node's log position in one snapshot transaction. */
+    private Chunk readSnapshot(Connection c, ReplicationLog log, TableSet.Table table, Object[] lower, Object[] upper,
+                               int limit, boolean primaryNode) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        int iso = c.getTransactionIsolation();
+        Dialect d = log.dialect();
+        c.setTransactionIsolation(d == Dialect.H2 ? H2_SNAPSHOT
+                : d == Dialect.MYSQL ? Connection.TRANSACTION_REPEATABLE_READ : Connection.TRANSACTION_SERIALIZABLE);
+        c.setAutoCommit(false);
+        try {
+            long position = primaryNode ? log.head(c) : log.watermark(c);
+            Chunk ch = read(c, table, lower, upper, limit, primaryNode);
+            ch.position = position;
+            c.commit();
+            return ch;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException s) {
+                e.addSuppressed(s);
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+            c.setTransactionIsolation(iso);
+        }
+    }
+
+    private Chunk read(Connection c, TableSet.Table table, Object[] lower, Object[] upper, int limit, boolean primaryNode)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT ").append(table.columnList(true)).append(" FROM ").append(table.quoted());
+        boolean keyed = table.hasPrimaryKey();
+        if (keyed) {
+            if (lower != null || upper != null) sql.append(" WHERE ");
+            if (lower != null) sql.append(table.keyPredicate(">"));
+            if (lower != null && upper != null) sql.append(" AND ");
+            if (upper != null) sql.append(table.keyPredicate("<="));
+            sql.append(" ORDER BY ").append(table.keyList());
+            if (limit > 0) sql.append(" LIMIT ").append(limit);
+        }
+        MessageDigest md = md5();
+        Chunk ch = new Chunk();
+        List<TableSet.Column> cols = table.columns();
+        int[] pk = table.primaryKey();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            if (keyed && lower != null) for (int k = 0; k < pk.length; k++) TableSet.write(ps, i++, cols.get(pk[k]), lower[k]);
+            if (keyed && upper != null) for (int k = 0; k < pk.length; k++) TableSet.write(ps, i++, cols.get(pk[k]), upper[k]);
+            if (!keyed) ps.setFetchSize(options.chunkSize());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    for (int col = 0; col < cols.size(); col++) TableSet.hash(md, rs, col + 1, cols.get(col));
+                    Object[] key = null;
+                    if (keyed) {
+                        key = new Object[pk.length];
+                        for (int k = 0; k < pk.length; k++) key[k] = TableSet.read(rs, pk[k] + 1, cols.get(pk[k]));
+                    }
+                    ch.add(key, md.digest());
+                }
+            }
+        }
+        return ch;
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is required of every Java platform", e);
+        }
+    }
+
+    /** The differing rows of two chunks (for a table without primary key: one pseudo-row if the checksums differ). */
+    private static List<RowDiff> diff(TableSet.Table table, Chunk a, Chunk b) {
+        if (!table.hasPrimaryKey()) {
+            if (a.size() == b.size() && a.sumHi == b.sumHi && a.sumLo == b.sumLo) return List.of();
+            return List.of(new RowDiff("(whole table: primary " + a.size() + " rows, replica " + b.size() + " rows)",
+                    RowDifference.DIFFERENT));
+        }
+        if (a.size() == b.size()) {
+            boolean same = true;
+            for (int i = 0; i < a.size() && same; i++) {
+                same = a.hi[i] == b.hi[i] && a.lo[i] == b.lo[i] && Arrays.deepEquals(a.keys.get(i), b.keys.get(i));
+            }
+            if (same) return List.of();
+        }
+        Map<String, Integer> replicaRows = new HashMap<>();
+        for (int i = 0; i < b.size(); i++) replicaRows.put(TableSet.keyText(b.keys.get(i)), i);
+        List<RowDiff> out = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            String k = TableSet.keyText(a.keys.get(i));
+            Integer j = replicaRows.remove(k);
+            if (j == null) out.add(new RowDiff(k, RowDifference.MISSING_ON_REPLICA));
+            else if (a.hi[i] != b.hi[j] || a.lo[i] != b.lo[j]) out.add(new RowDiff(k, RowDifference.DIFFERENT));
+        }
+        for (int i = 0; i < b.size(); i++) {
+            String k = TableSet.keyText(b.keys.get(i));
+            if (replicaRows.containsKey(k)) out.add(new RowDiff(k, RowDifference.EXTRA_ON_REPLICA));
+        }
+        if (!out.isEmpty()) LOG.debug("{}: {} differing rows in a chunk", table.name(), out.size());
+        return out;
+    }
+}

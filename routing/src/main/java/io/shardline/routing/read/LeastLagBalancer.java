@@ -1,0 +1,35 @@
+package io.shardline.routing.read;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Each read goes to the eligible replica furthest ahead (fewest log entries behind); ties, such
+ * as several fully caught-up replicas, are shared round-robin so load still spreads evenly.
+ */
+public final class LeastLagBalancer implements ReplicaBalancer {
+
+    private final AtomicInteger next = new AtomicInteger();
+
+    @Override
+    public int choose(ReplicaCandidates c) {
+        int n = c.size();
+        long best = Long.MAX_VALUE;
+        int ties = 0;
+        for (int i = 0; i < n; i++) {
+            if (!c.eligible(i)) continue;
+            long lag = c.lagEntries(i);
+            if (lag < best) {
+                best = lag;
+                ties = 1;
+            } else if (lag == best) {
+                ties++;
+            }
+        }
+        if (ties == 0) return -1;
+        int pick = Math.floorMod(next.getAndIncrement(), ties);
+        for (int i = 0; i < n; i++) {
+            if (c.eligible(i) && c.lagEntries(i) == best && pick-- == 0) return i;
+        }
+        return -1; // state changed between the passes: let the caller fall back
+    }
+}

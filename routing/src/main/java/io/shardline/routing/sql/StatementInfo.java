@@ -1,0 +1,580 @@
+package io.shardline.routing.sql;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import net.sf.jsqlparser.JSQLParserException;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.select.Values;
+
+/**
+ * The immutable result of analysing one SQL text with {@link StatementAnalyzer}: how it must be
+ * routed, which tables it touches and what the replication log needs to know about it.
+ *
+ * <p>Instances are shared between threads (the analyzer caches them per SQL text); every accessor
+ * is cheap and allocation-free, and the derived rewrites ({@link #keyInsertion(String)},
+ * {@link #withSchemaReplaced(String, String)}) are computed once and cached.
+ */
+public final class StatementInfo {
+
+    /** How a statement must be routed. */
+    public enum Kind {
+        /** A query provably without side effects that a replica may answer. */
+        READ,
+        /** A query that changes no data but must run on the primary. */
+        PRIMARY_READ,
+        /** A data-changing statement (INSERT, UPDATE, DELETE, MERGE, CALL, unknown, ...). */
+        WRITE,
+        /** A schema change (CREATE, ALTER, DROP, TRUNCATE, RENAME, COMMENT ON, GRANT, REVOKE). */
+        DDL,
+        /** A session setting (SET ..., USE db). */
+        SESSION,
+        /** A transaction control statement (COMMIT, ROLLBACK, BEGIN, SAVEPOINT, ...). */
+        TRANSACTION
+    }
+
+    /**
+     * What a {@link Kind#TRANSACTION} statement does to the current transaction. A rollback to a
+     * savepoint does not end the transaction and is therefore {@link #OTHER}.
+     */
+    public enum TransactionVerb {
+        /** Commits the transaction ({@code COMMIT}, {@code COMMIT WORK}, PostgreSQL {@code END}). */
+        COMMIT,
+        /** Rolls the whole transaction back ({@code ROLLBACK}, PostgreSQL {@code ABORT}). */
+        ROLLBACK,
+        /** Anything else: BEGIN, START TRANSACTION, SAVEPOINT, RELEASE, ROLLBACK TO SAVEPOINT. */
+        OTHER
+    }
+
+    /**
+     * A plain INSERT rewritten so that a key column is written explicitly.
+     *
+     * @param sql                   the INSERT with the key column added as the first column and a
+     *                              {@code ?} added as the first value of every VALUES row
+     * @param keyParameterPositions the 1-based positions of those added {@code ?} parameters in the
+     *                              rewritten statement, one per row, in row order
+     */
+    public record KeyInsertion(String sql, int[] keyParameterPositions) {
+        /** Copies the positions so that the record stays immutable. */
+        public KeyInsertion {
+            keyParameterPositions = keyParameterPositions.clone();
+        }
+
+        /** @return a copy of the 1-based positions of the added key parameters */
+        @Override
+        public int[] keyParameterPositions() {
+            return keyParameterPositions.clone();
+        }
+
+        /** @return the number of rows (and thus of added key parameters) */
+        public int rowCount() {
+            return keyParameterPositions.length;
+        }
+
+        /**
+         * @param row 0-based row index
+         * @return the 1-based parameter position of that row's key
+         */
+        public int keyParameterPosition(int row) {
+            return keyParameterPositions[row];
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof KeyInsertion k && k.sql.equals(sql)
+                    && Arrays.equals(k.keyParameterPositions, keyParameterPositions);
+        }
+
+        @Override
+        public int hashCode() {
+            return sql.hashCode() * 31 + Arrays.hashCode(keyParameterPositions);
+        }
+
+        @Override
+        public String toString() {
+            return "KeyInsertion[sql=" + sql + ", keyParameterPositions=" + Arrays.toString(keyParameterPositions) + "]";
+        }
+    }
+
+    /** How an expression's value varies, from least to most restrictive. */
+    public enum Volatility {
+        /** No non-deterministic function. */
+        DETERMINISTIC,
+        /** Only time functions (NOW, CURRENT_TIMESTAMP, ...): one value per statement. */
+        STATEMENT,
+        /** A per-row function (RAND, UUID, RANDOM_UUID, ...): one value per call per row. */
+        ROW,
+        /** A function that cannot be evaluated apart from its statement (CONNECTION_ID, LAST_INSERT_ID, USER, ...). */
+        SESSION
+    }
+
+    /**
+     * A write with every non-deterministic function call replaced by a {@code ?}, so that the
+     * primary can evaluate the calls once ({@code SELECT expr, ...}) and bind the same values on
+     * every node. See {@link StatementInfo#deterministic()}.
+     */
+    public static final class Deterministic {
+        private final String sql;
+        private final int[] positions;
+        private final List<String> expressions;
+        private final boolean[] perRow;
+        private final String refusal;
+
+        Deterministic(String sql, int[] positions, List<String> expressions, boolean[] perRow, String refusal) {
+            this.sql = sql;
+            this.positions = positions;
+            this.expressions = List.copyOf(expressions);
+            this.perRow = perRow;
+            this.refusal = refusal;
+        }
+
+        static Deterministic refused(String sql, String reason) {
+            return new Deterministic(sql, new int[0], List.of(), new boolean[0], reason);
+        }
+
+        /** @return the rewritten SQL (the original when there is nothing to replace or it is refused) */
+        public String sql() {
+            return sql;
+        }
+
+        /** @return null when the rewrite is exact; otherwise why the statement cannot be made deterministic, naming the function */
+        public String refusal() {
+            return refusal;
+        }
+
+        /** @return the number of replaced call sites (added parameters) */
+        public int size() {
+            return positions.length;
+        }
+
+        /** @return whether nothing was replaced */
+        public boolean isEmpty() {
+            return positions.length == 0;
+        }
+
+        /**
+         * @param i 0-based index of the call site, in text order
+         * @return its 1-based parameter position in the rewritten statement (increasing with {@code i})
+         */
+        public int parameterPosition(int i) {
+            return positions[i];
+        }
+
+        /** @return a copy of all added parameter positions, in text order */
+        public int[] parameterPositions() {
+            return positions.clone();
+        }
+
+        /**
+         * @param i 0-based index of the call site
+         * @return the exact text of the call (for example {@code CURRENT_TIMESTAMP}, {@code now()}, {@code RANDOM_UUID()})
+         */
+        public String expression(int i) {
+            return expressions.get(i);
+        }
+
+        /** @return the call texts, in text order */
+        public List<String> expressions() {
+            return expressions;
+        }
+
+        /** @return whether call site {@code i} is a per-row function (RAND, UUID, ...) rather than a time function */
+        public boolean perRow(int i) {
+            return perRow[i];
+        }
+
+        @Override
+        public String toString() {
+            return "Deterministic[sql=" + sql + ", positions=" + Arrays.toString(positions) + ", expressions="
+                    + expressions + (refusal != null ? ", refusal=" + refusal : "") + "]";
+        }
+    }
+
+    /**
+     * A plain INSERT rewritten with extra columns appended to its column list and a {@code ?} for
+     * each of them appended to every VALUES row. See {@link StatementInfo#withColumns(List)}.
+     */
+    public static final class ColumnInsertion {
+        private final String sql;
+        private final List<String> columns;
+        private final int[][] positions;
+
+        ColumnInsertion(String sql, List<String> columns, int[][] positions) {
+            this.sql = sql;
+            this.columns = List.copyOf(columns);
+            this.positions = positions;
+        }
+
+        /** @return the rewritten INSERT */
+        public String sql() {
+            return sql;
+        }
+
+        /** @return the added columns, as given */
+        public List<String> columns() {
+            return columns;
+        }
+
+        /** @return the number of VALUES rows */
+        public int rowCount() {
+            return positions.length;
+        }
+
+        /**
+         * @param row    0-based VALUES row
+         * @param column 0-based index into {@link #columns()}
+         * @return the 1-based parameter position of that row's value for that column in the rewritten
+         *         statement; positions increase in row-major order
+         */
+        public int parameterPosition(int row, int column) {
+            return positions[row][column];
+        }
+
+        @Override
+        public String toString() {
+            return "ColumnInsertion[sql=" + sql + ", positions=" + Arrays.deepToString(positions) + "]";
+        }
+    }
+
+    private final String sql;
+    private final Kind kind;
+    private final TransactionVerb transactionVerb;
+    private final boolean forcePrimary;
+    private final boolean parsed;
+    private final int parameterCount;
+    private final Set<String> tables;
+    private final String writtenTable;
+    private final Set<String> schemaQualifiers;
+    private final String nonReplayableReason;
+    private final List<String> nondeterministicFunctions;
+    private final boolean insert;
+    private final String insertTable;
+    private final List<String> insertColumns;
+    private final int insertRows;
+    private final boolean insertIsPlain;
+    private final java.util.Map<String, Integer> insertDefaultedRows;
+    private final boolean backslashEscapes;
+
+    private final ConcurrentHashMap<String, KeyInsertion> keyInsertions = new ConcurrentHashMap<>(2);
+    private final ConcurrentHashMap<String, String> schemaRewrites = new ConcurrentHashMap<>(2);
+    private final ConcurrentHashMap<List<String>, ColumnInsertion> columnInsertions = new ConcurrentHashMap<>(2);
+    private volatile Deterministic deterministic;
+
+    StatementInfo(Builder b) {
+        this.sql = b.sql;
+        this.kind = b.kind;
+        this.transactionVerb = b.kind == Kind.TRANSACTION ? (b.transactionVerb == null ? TransactionVerb.OTHER : b.transactionVerb) : null;
+        this.forcePrimary = b.forcePrimary;
+        this.parsed = b.parsed;
+        this.parameterCount = b.parameterCount;
+        this.tables = Collections.unmodifiableSet(new LinkedHashSet<>(b.tables));
+        this.writtenTable = b.writtenTable;
+        this.schemaQualifiers = Collections.unmodifiableSet(new LinkedHashSet<>(b.schemaQualifiers));
+        this.nonReplayableReason = b.kind == Kind.WRITE ? b.nonReplayableReason : null;
+        this.nondeterministicFunctions = b.kind == Kind.WRITE ? List.copyOf(b.nondeterministicFunctions) : List.of();
+        this.insert = b.insert;
+        this.insertTable = b.insertTable;
+        this.insertColumns = List.copyOf(b.insertColumns);
+        this.insertRows = b.insertRows;
+        this.insertIsPlain = b.insertIsPlain;
+        this.insertDefaultedRows = java.util.Map.copyOf(b.insertDefaultedRows);
+        this.backslashEscapes = b.backslashEscapes;
+    }
+
+    /** Mutable collector used by the analyzer; package-private. */
+    static final class Builder {
+        String sql;
+        Kind kind = Kind.WRITE;
+        TransactionVerb transactionVerb;
+        boolean forcePrimary;
+        boolean parsed;
+        int parameterCount;
+        Set<String> tables = new LinkedHashSet<>();
+        String writtenTable;
+        Set<String> schemaQualifiers = new LinkedHashSet<>();
+        String nonReplayableReason;
+        List<String> nondeterministicFunctions = new ArrayList<>();
+        boolean insert;
+        String insertTable;
+        List<String> insertColumns = new ArrayList<>();
+        int insertRows = -1;
+        boolean insertIsPlain;
+        java.util.Map<String, Integer> insertDefaultedRows = new java.util.HashMap<>();
+        boolean backslashEscapes;
+
+        StatementInfo build() {
+            return new StatementInfo(this);
+        }
+    }
+
+    /** @return how the statement must be routed */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** @return for {@link Kind#TRANSACTION} what it does to the transaction; {@code null} otherwise */
+    public TransactionVerb transactionVerb() {
+        return transactionVerb;
+    }
+
+    /** @return whether the text carries the {@code /* shardline:primary *}{@code /} hint */
+    public boolean forcePrimary() {
+        return forcePrimary;
+    }
+
+    /** @return whether JSqlParser parsed the text (otherwise a keyword fallback classified it) */
+    public boolean parsed() {
+        return parsed;
+    }
+
+    /** @return the original SQL text, unchanged */
+    public String sql() {
+        return sql;
+    }
+
+    /** @return the number of JDBC {@code ?} parameters (outside literals and comments) */
+    public int parameterCount() {
+        return parameterCount;
+    }
+
+    /** @return lower-cased unqualified names of every table referenced (read or written) */
+    public Set<String> tables() {
+        return tables;
+    }
+
+    /** @return lower-cased unqualified name of the table an INSERT/UPDATE/DELETE/MERGE/REPLACE writes, else {@code null} */
+    public String writtenTable() {
+        return writtenTable;
+    }
+
+    /** @return lower-cased schema/catalog qualifiers used on table names; empty when none */
+    public Set<String> schemaQualifiers() {
+        return schemaQualifiers;
+    }
+
+    /**
+     * @return {@code null} when replaying the exact SQL and parameters on a replica has the same
+     *         effect as on the primary; otherwise the name of the construct that prevents it (for
+     *         example {@code "INSERT ... SELECT"}), for use in an error message
+     */
+    public String nonReplayableReason() {
+        return nonReplayableReason;
+    }
+
+    /** @return upper-cased names of non-deterministic functions used by a WRITE; empty otherwise */
+    public List<String> nondeterministicFunctions() {
+        return nondeterministicFunctions;
+    }
+
+    /** @return whether this is an INSERT statement */
+    public boolean isInsert() {
+        return insert;
+    }
+
+    /** @return the INSERT's target table as written (possibly qualified) without quotes; {@code null} if not an INSERT */
+    public String insertTable() {
+        return insertTable;
+    }
+
+    /** @return the INSERT's column list, lower-cased and unquoted; empty when it has none */
+    public List<String> insertColumns() {
+        return insertColumns;
+    }
+
+    /** @return the number of VALUES rows of an INSERT; -1 for INSERT ... SELECT or when not an INSERT */
+    public int insertRows() {
+        return insertRows;
+    }
+
+    /**
+     * @return whether this is a plain {@code INSERT INTO t [(cols)] VALUES (...)[, (...)]} with no
+     *         ON DUPLICATE KEY UPDATE, IGNORE, ON CONFLICT, RETURNING, SELECT or subquery
+     */
+    public boolean insertIsPlain() {
+        return insertIsPlain;
+    }
+
+    /**
+     * @param column a column of the INSERT's column list (unquoted, any case)
+     * @return how many VALUES rows give that column {@code DEFAULT} or {@code NULL}, leaving its
+     *         value to the database (e.g. Hibernate's {@code values (?, default)} for identity
+     *         keys on H2); 0 when the column is not listed or always given a value
+     */
+    public int insertDefaultedRows(String column) {
+        return insertDefaultedRows.getOrDefault(StatementAnalyzer.unquote(column).toLowerCase(Locale.ROOT), 0);
+    }
+
+    /**
+     * Rewrites a plain INSERT so that {@code column} is written explicitly: the column is added as
+     * the first column and a {@code ?} as the first value of every row. The result is computed once
+     * per column name and cached. The column name is emitted exactly as given (quote it yourself
+     * if it needs quoting). If the INSERT already lists {@code column} with {@code DEFAULT} or
+     * {@code NULL} in every row, those values are replaced by {@code ?} in place instead.
+     *
+     * @param column the key column to add
+     * @return the rewritten statement and the positions of the added parameters
+     * @throws IllegalStateException if this is not a plain INSERT with a column list, or it
+     *                               already lists {@code column}
+     */
+    public KeyInsertion keyInsertion(String column) {
+        KeyInsertion k = keyInsertions.get(column);
+        if (k != null) return k;
+        return keyInsertions.computeIfAbsent(column, this::computeKeyInsertion);
+    }
+
+    private KeyInsertion computeKeyInsertion(String column) {
+        if (!insertIsPlain) {
+            throw new IllegalStateException("not a plain INSERT ... VALUES statement: " + sql);
+        }
+        if (insertColumns.isEmpty()) {
+            throw new IllegalStateException("INSERT without a column list cannot be given a key column: " + sql);
+        }
+        int listed = insertColumns.indexOf(StatementAnalyzer.unquote(column).toLowerCase(Locale.ROOT));
+        if (listed >= 0 && insertDefaultedRows(column) != insertRows) {
+            throw new IllegalStateException("INSERT already lists column " + column + ": " + sql);
+        }
+        Statement st;
+        try {
+            st = CCJSqlParserUtil.parse(sql);
+        } catch (JSQLParserException e) {
+            throw new IllegalStateException("cannot re-parse INSERT: " + sql, e);
+        }
+        Insert ins = (Insert) st;
+        if (listed < 0) ins.getColumns().add(0, new Column(column));
+        Values values = ins.getValues();
+        ExpressionList<?> rows = values.getExpressions();
+        List<ExpressionList<Expression>> rowLists = StatementAnalyzer.valueRows(rows);
+        if (rowLists == null) {
+            throw new IllegalStateException("unsupported VALUES shape: " + sql);
+        }
+        int[] positions = new int[rowLists.size()];
+        int next = 1;
+        for (int r = 0; r < rowLists.size(); r++) {
+            ExpressionList<Expression> row = rowLists.get(r);
+            int existing = SqlLexer.lex(row.toString(), backslashEscapes).parameterCount();
+            if (listed >= 0) {
+                // DEFAULT / NULL in the listed column's place becomes the key parameter
+                int before = 0;
+                for (int c = 0; c < listed; c++) before += SqlLexer.lex(row.get(c).toString(), backslashEscapes).parameterCount();
+                positions[r] = next + before;
+                row.set(listed, new JdbcParameter());
+            } else {
+                positions[r] = next;
+                row.add(0, new JdbcParameter());
+            }
+            next += 1 + existing;
+        }
+        return new KeyInsertion(ins.toString(), positions);
+    }
+
+    /**
+     * The write with every non-deterministic function call replaced by a {@code ?}: time functions
+     * (NOW, CURRENT_TIMESTAMP, CURRENT_DATE, ... — constant within a statement) anywhere, per-row
+     * functions (RAND, UUID, RANDOM_UUID, ...) only in the VALUES rows of a plain INSERT. Each
+     * call's text is kept (with its arguments) for the primary to evaluate. Computed once and cached.
+     *
+     * @return the rewrite; {@link Deterministic#isEmpty() empty} when the statement has no such call;
+     *         with a {@link Deterministic#refusal() refusal} when a call cannot be evaluated apart from
+     *         the statement (a per-row function in an UPDATE/DELETE, CONNECTION_ID, LAST_INSERT_ID,
+     *         USER, DATABASE, a call with a {@code ?} among its arguments)
+     */
+    public Deterministic deterministic() {
+        Deterministic d = deterministic;
+        if (d == null) {
+            d = StatementAnalyzer.rewriteNondeterministic(this, backslashEscapes);
+            deterministic = d;
+        }
+        return d;
+    }
+
+    /**
+     * Rewrites an INSERT ... VALUES so that {@code columns} are written explicitly: they are
+     * appended to the column list and a {@code ?} is appended to every VALUES row for each of them.
+     * Cached per column list. Column names are emitted exactly as given (quote them yourself).
+     *
+     * @param columns the columns to add, none of them already listed
+     * @return the rewritten statement and the positions of the added parameters
+     * @throws IllegalStateException if this is not an INSERT ... VALUES with a column list, or it
+     *                               already lists one of the columns
+     */
+    public ColumnInsertion withColumns(List<String> columns) {
+        ColumnInsertion c = columnInsertions.get(columns);
+        if (c != null) return c;
+        List<String> key = List.copyOf(columns);
+        return columnInsertions.computeIfAbsent(key, this::computeColumnInsertion);
+    }
+
+    private ColumnInsertion computeColumnInsertion(List<String> columns) {
+        if (!insert || insertRows < 1 || nonReplayableReason != null || !parsed) {
+            throw new IllegalStateException("not an INSERT ... VALUES statement: " + sql);
+        }
+        if (insertColumns.isEmpty()) {
+            throw new IllegalStateException("INSERT without a column list cannot be given more columns: " + sql);
+        }
+        if (columns.isEmpty()) throw new IllegalStateException("no columns to add");
+        for (String col : columns) {
+            if (insertColumns.contains(StatementAnalyzer.unquote(col).toLowerCase(Locale.ROOT))) {
+                throw new IllegalStateException("INSERT already lists column " + col + ": " + sql);
+            }
+        }
+        Statement st;
+        try {
+            st = CCJSqlParserUtil.parse(sql);
+        } catch (JSQLParserException e) {
+            throw new IllegalStateException("cannot re-parse INSERT: " + sql, e);
+        }
+        Insert ins = (Insert) st;
+        for (String col : columns) ins.getColumns().add(new Column(col));
+        List<ExpressionList<Expression>> rowLists = StatementAnalyzer.valueRows(ins.getValues().getExpressions());
+        if (rowLists == null) throw new IllegalStateException("unsupported VALUES shape: " + sql);
+        int[][] positions = new int[rowLists.size()][columns.size()];
+        int next = 1;
+        for (int r = 0; r < rowLists.size(); r++) {
+            ExpressionList<Expression> row = rowLists.get(r);
+            next += SqlLexer.lex(row.toString(), backslashEscapes).parameterCount();
+            for (int c = 0; c < columns.size(); c++) {
+                positions[r][c] = next++;
+                row.add(new JdbcParameter());
+            }
+        }
+        return new ColumnInsertion(ins.toString(), columns, positions);
+    }
+
+    /**
+     * Returns the SQL with every table qualifier equal (case-insensitively) to {@code from}
+     * replaced by {@code to}, keeping the quoting style the original used for it. Cached per
+     * ({@code from}, {@code to}).
+     *
+     * @param from the schema/catalog qualifier to replace
+     * @param to   its replacement (unquoted; it is quoted like the original occurrence)
+     * @return the rewritten SQL, or {@link #sql()} itself when nothing matched
+     */
+    public String withSchemaReplaced(String from, String to) {
+        String key = from + '\u0000' + to;
+        String r = schemaRewrites.get(key);
+        if (r != null) return r;
+        return schemaRewrites.computeIfAbsent(key, k -> StatementAnalyzer.replaceQualifier(sql, from, to, backslashEscapes));
+    }
+
+    @Override
+    public String toString() {
+        return "StatementInfo[kind=" + kind + (transactionVerb != null ? "/" + transactionVerb : "")
+                + ", parsed=" + parsed + ", forcePrimary=" + forcePrimary + ", params=" + parameterCount
+                + ", tables=" + tables + (writtenTable != null ? ", written=" + writtenTable : "")
+                + (nonReplayableReason != null ? ", nonReplayable=" + nonReplayableReason : "")
+                + (nondeterministicFunctions.isEmpty() ? "" : ", nondeterministic=" + nondeterministicFunctions)
+                + ", sql=" + sql + "]";
+    }
+}
