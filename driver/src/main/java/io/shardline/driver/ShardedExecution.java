@@ -76,7 +76,7 @@ final class ShardedExecution {
         // the connections are chosen on this thread (sessions are not thread-safe); only the
         // execution of the per-shard queries runs in parallel
         Connection[] connections = new Connection[n];
-        ShardSession[] sessions = new ShardSession[n];
+        ShardConnection[] sessions = new ShardConnection[n];
         try {
             for (int i = 0; i < n; i++) {
                 sessions[i] = conn.session(route.shards()[i]);
@@ -190,7 +190,7 @@ final class ShardedExecution {
     }
 
     /** One shard's part of a write, through that shard's session (log entry, commit in auto-commit mode). */
-    private static long writeOn(ShardlineStatement owner, ShardSession session, StatementInfo info, Object[] p, int[] t,
+    private static long writeOn(ShardlineStatement owner, ShardConnection session, StatementInfo info, Object[] p, int[] t,
                                 boolean keepKeys) throws SQLException {
         Connection c = session.beginWrite(info);
         boolean ran = false;

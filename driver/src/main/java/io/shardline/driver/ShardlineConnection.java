@@ -30,7 +30,7 @@ import java.util.concurrent.Executor;
 
 /**
  * A logical connection: what the application holds. Its business with each shard lives in a
- * {@link ShardSession} (physical connections to that shard's nodes, pending writes, last commit
+ * {@link ShardConnection} (physical connections to that shard's nodes, pending writes, last commit
  * position), created when the connection first touches the shard. The connection itself holds
  * what the application set: auto-commit, read-only, isolation, schema, session statements.
  *
@@ -41,7 +41,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
 
     final ShardlineRuntime runtime;
     private final String url;
-    private final ShardSession[] sessions;
+    private final ShardConnection[] sessions;
     private final List<String> sessionStatements = new ArrayList<>(0);
     private final List<ShardlineStatement> statements = new ArrayList<>();
 
@@ -57,7 +57,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
     ShardlineConnection(ShardlineRuntime runtime, String url) {
         this.runtime = runtime;
         this.url = url;
-        this.sessions = new ShardSession[runtime.shards.size()];
+        this.sessions = new ShardConnection[runtime.shards.size()];
     }
 
     // ------------------------------------------------------------------ routing
@@ -71,17 +71,17 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
     }
 
     /** This connection's session with shard {@code index}, created on first use. */
-    ShardSession session(int index) {
-        ShardSession s = sessions[index];
+    ShardConnection session(int index) {
+        ShardConnection s = sessions[index];
         if (s == null) {
-            s = new ShardSession(this, runtime.shards.get(index));
+            s = new ShardConnection(this, runtime.shards.get(index));
             sessions[index] = s;
         }
         return s;
     }
 
     /** The session with the default shard (unsharded tables, metadata, session state). */
-    ShardSession defaultSession() {
+    ShardConnection defaultSession() {
         return session(runtime.defaultShard.index);
     }
 
@@ -95,7 +95,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
     }
 
     /** The sessions opened so far, in shard order (entries may be null). */
-    ShardSession[] sessions() {
+    ShardConnection[] sessions() {
         return sessions;
     }
 
@@ -135,7 +135,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
         try (Statement st = primary().createStatement()) {
             r = st.execute(sql);
         }
-        for (ShardSession s : sessions) {
+        for (ShardConnection s : sessions) {
             if (s == null) continue;
             for (Connection c : s.physicalConnections()) {
                 if (c == null || c == primary()) continue;
@@ -166,7 +166,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
     public String sessionToken() throws SQLException {
         checkOpen();
         StringBuilder b = new StringBuilder();
-        for (ShardSession s : sessions) {
+        for (ShardConnection s : sessions) {
             if (s == null || s.lastCommit == 0) continue;
             if (b.length() > 0) b.append(',');
             b.append(s.shard.name).append(':').append(s.lastCommit);
@@ -191,7 +191,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
             String name = part.substring(0, colon).trim();
             for (ShardlineRuntime.Shard sh : runtime.shards) {
                 if (sh.name.equals(name)) {
-                    ShardSession s = session(sh.index);
+                    ShardConnection s = session(sh.index);
                     s.lastCommit = Math.max(s.lastCommit, position);
                 }
             }
@@ -201,7 +201,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
     /** Every physical connection currently held, across shards and nodes. */
     private List<Connection> physicalConnections() {
         List<Connection> all = new ArrayList<>();
-        for (ShardSession s : sessions) {
+        for (ShardConnection s : sessions) {
             if (s == null) continue;
             for (Connection c : s.physicalConnections()) if (c != null) all.add(c);
         }
@@ -309,7 +309,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
         if (this.autoCommit == autoCommit) return;
         if (autoCommit) commitAll(); // JDBC: switching auto-commit on commits the open transaction
         this.autoCommit = autoCommit;
-        for (ShardSession s : sessions) {
+        for (ShardConnection s : sessions) {
             if (s == null) continue;
             s.endPin(true);
             s.autoCommitChanged(autoCommit);
@@ -336,7 +336,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
      */
     private void commitAll() throws SQLException {
         SQLException failure = null;
-        for (ShardSession s : sessions) {
+        for (ShardConnection s : sessions) {
             if (s == null) continue;
             if (failure != null) {
                 try {
@@ -360,7 +360,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
         checkOpen();
         if (autoCommit) throw new SQLException("cannot roll back when auto-commit is enabled", "25000");
         SQLException failure = null;
-        for (ShardSession s : sessions) {
+        for (ShardConnection s : sessions) {
             if (s == null) continue;
             try {
                 s.rollback();
@@ -409,14 +409,14 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
         checkOpen();
         if (this.readOnly == readOnly) return;
         if (!autoCommit) {
-            for (ShardSession s : sessions) {
+            for (ShardConnection s : sessions) {
                 if (s != null && s.inTransaction()) {
                     throw new SQLException("cannot change read-only mode inside a transaction", "25001");
                 }
             }
         }
         this.readOnly = readOnly;
-        for (ShardSession s : sessions) if (s != null) s.readOnlyChanged(readOnly);
+        for (ShardConnection s : sessions) if (s != null) s.readOnlyChanged(readOnly);
     }
 
     @Override
@@ -513,7 +513,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
         // back whole when the transaction returns to this savepoint
         defaultSession().primary();
         Map<Integer, ShardSavepoint> parts = new HashMap<>();
-        for (ShardSession s : sessions) {
+        for (ShardConnection s : sessions) {
             if (s == null || s.primaryIfOpen() == null) continue;
             Connection c = s.primaryIfOpen();
             Savepoint sp = name == null ? c.setSavepoint() : c.setSavepoint(name);
@@ -548,7 +548,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
     public void rollback(Savepoint savepoint) throws SQLException {
         checkOpen();
         ShardlineSavepoint sp = own(savepoint);
-        for (ShardSession s : sessions) {
+        for (ShardConnection s : sessions) {
             if (s == null) continue;
             ShardSavepoint part = sp.parts().get(s.shard.index);
             if (part != null) {
@@ -565,7 +565,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
     public void releaseSavepoint(Savepoint savepoint) throws SQLException {
         checkOpen();
         for (Map.Entry<Integer, ShardSavepoint> e : own(savepoint).parts().entrySet()) {
-            ShardSession s = sessions[e.getKey()];
+            ShardConnection s = sessions[e.getKey()];
             if (s != null && s.primaryIfOpen() != null) s.primaryIfOpen().releaseSavepoint(e.getValue().physical());
         }
     }
@@ -654,7 +654,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
     public void abort(Executor executor) throws SQLException {
         if (closed) return;
         closed = true;
-        for (ShardSession s : sessions) if (s != null) s.abort(executor);
+        for (ShardConnection s : sessions) if (s != null) s.abort(executor);
     }
 
     @Override
@@ -686,7 +686,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
     @Override
     public ReadDecision readDecision(String sql) {
         StatementInfo info = analyze(sql);
-        ShardSession session = defaultSession();
+        ShardConnection session = defaultSession();
         return () -> session.readConnection(info);
     }
 

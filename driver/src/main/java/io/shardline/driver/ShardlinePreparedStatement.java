@@ -98,7 +98,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
     // ------------------------------------------------------------------ execution
 
     /** The physical statement on {@code c} (a connection of session {@code s}), prepared on first use. */
-    private PreparedStatement physicalFor(ShardSession s, Connection c, String identity) throws SQLException {
+    private PreparedStatement physicalFor(ShardConnection s, Connection c, String identity) throws SQLException {
         int slot = s.slotOf(c);
         PreparedStatement[] physical = this.physical[s.shard.index];
         Connection[] physicalOn = this.physicalOn[s.shard.index];
@@ -128,7 +128,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
      * of session {@code s}, prepared once and reused while the SQL (which may carry a rewritten
      * LIMIT) and the connection stay the same.
      */
-    PreparedStatement scatterStatement(ShardSession s, Connection c, String shardSql) throws SQLException {
+    PreparedStatement scatterStatement(ShardConnection s, Connection c, String shardSql) throws SQLException {
         if (scatter == null) {
             int shards = physical.length;
             scatter = new PreparedStatement[shards][];
@@ -222,7 +222,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         resetResults();
         switch (info.kind()) {
             case READ, PRIMARY_READ -> {
-                ShardSession session = sessionForRead(info, sql, values, types, count);
+                ShardConnection session = sessionForRead(info, sql, values, types, count);
                 if (session == null) return true;
                 while (true) {
                     Connection c = session.readConnection(info);
@@ -316,7 +316,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
 
     private boolean write() throws SQLException {
         beforeWrite();
-        ShardSession session = sessionForWrite(info, sql, values, types, count);
+        ShardConnection session = sessionForWrite(info, sql, values, types, count);
         if (session == null) return false;
         Connection c = session.beginWrite(info);
         boolean ran = false;
@@ -425,7 +425,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
             return counts;
         }
         ShardlineRuntime rt = connection.runtime;
-        ShardSession session = connection.defaultSession();
+        ShardConnection session = connection.defaultSession();
         if (rt.sharded || ShardedExecution.keyGeneratorFor(rt, info) != null) {
             int target = rt.sharded ? commonShard(rows) : rt.defaultShard.index;
             if (target < 0 || ShardedExecution.keyGeneratorFor(rt, info) != null) return batchRowByRow(rows, rowTypes);

@@ -108,7 +108,7 @@ class ShardlineStatement implements Statement {
      * caller on its cached statement), or null when it was run here, scattered and merged (the
      * statement's result set is then in place).
      */
-    ShardSession sessionForRead(StatementInfo info, String sql, Object[] values, int[] types, int count)
+    ShardConnection sessionForRead(StatementInfo info, String sql, Object[] values, int[] types, int count)
             throws SQLException {
         if (!connection.runtime.sharded) return connection.defaultSession();
         ShardRoute route = connection.runtime.router.route(info, values);
@@ -124,7 +124,7 @@ class ShardlineStatement implements Statement {
      * case, run by the caller on its cached statement), or null when it was run here: a write
      * whose key Shardline generates first, or one that touches several shards.
      */
-    ShardSession sessionForWrite(StatementInfo info, String sql, Object[] values, int[] types, int count)
+    ShardConnection sessionForWrite(StatementInfo info, String sql, Object[] values, int[] types, int count)
             throws SQLException {
         ShardlineRuntime rt = connection.runtime;
         if (!rt.sharded && rt.keyGenerated.isEmpty()) return connection.defaultSession();
@@ -184,7 +184,7 @@ class ShardlineStatement implements Statement {
         StatementInfo info = connection.analyze(sql);
         switch (info.kind()) {
             case READ, PRIMARY_READ -> {
-                ShardSession session = sessionForRead(info, sql, EMPTY_VALUES, EMPTY_TYPES, 0);
+                ShardConnection session = sessionForRead(info, sql, EMPTY_VALUES, EMPTY_TYPES, 0);
                 if (session == null) return true;
                 while (true) {
                     Connection c = session.readConnection(info);
@@ -218,7 +218,7 @@ class ShardlineStatement implements Statement {
     }
 
     private boolean write(StatementInfo info, String sql, int keys, int[] keyIndexes, String[] keyNames) throws SQLException {
-        ShardSession session = sessionForWrite(info, sql, EMPTY_VALUES, EMPTY_TYPES, 0);
+        ShardConnection session = sessionForWrite(info, sql, EMPTY_VALUES, EMPTY_TYPES, 0);
         if (session == null) return false;
         Connection c = session.beginWrite(info);
         boolean ran = false;

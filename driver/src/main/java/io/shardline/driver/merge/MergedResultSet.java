@@ -64,7 +64,7 @@ import java.util.Set;
  * In the streaming shapes getters delegate to the shard result set positioned on the current row
  * (so types and conversions are exactly the shard driver's); in the buffered shape values are the
  * shards' {@code getObject} values (CLOB/BLOB read into String/byte[]) converted by
- * {@link MergedConversions}.
+ * {@link MergedValues}.
  *
  * <h2>Aggregates</h2>
  * <ul>
@@ -77,7 +77,7 @@ import java.util.Set;
  *     H2's DECFLOAT sums (H2 2.x sums DOUBLE columns as DECFLOAT) are rounded to the column's
  *     precision (HALF_UP) and normalized with {@link BigDecimal#stripTrailingZeros()} as H2 does.
  *     NULL when every shard's sum is NULL.</li>
- * <li>MIN / MAX: by {@link MergeValues#compare} (binary string order), NULLs ignored.</li>
+ * <li>MIN / MAX: by {@link MergedValues#compare} (binary string order), NULLs ignored.</li>
  * <li>AVG = merged SUM / merged COUNT, computed to give what AVG returns on one database of the
  *     shards' dialect (detected from the first shard's connection; H2 rules when unknown). The
  *     shard SUM column's JDBC type decides:
@@ -96,7 +96,7 @@ import java.util.Set;
  *   NULL when the merged count is 0.</li>
  * </ul>
  *
- * <p>Comparison, grouping and DISTINCT equality: see {@link MergeValues} (numbers compare
+ * <p>Comparison, grouping and DISTINCT equality: see {@link MergedValues} (numbers compare
  * numerically across classes, strings in binary order rather than the database collation).
  * HAVING conditions with a NULL side are not satisfied (SQL's UNKNOWN).
  *
@@ -290,7 +290,7 @@ public final class MergedResultSet extends ReadOnlyResultSetBase {
             if (s instanceof BigDecimal d) return d.divide(BigDecimal.valueOf(n), MathContext.DECIMAL128).doubleValue();
             return s.doubleValue() / n;
         }
-        BigDecimal d = MergeValues.decimal(s);
+        BigDecimal d = MergedValues.decimal(s);
         BigDecimal c = BigDecimal.valueOf(n);
         return switch (a.rule()) {
             case H2_NUMERIC -> d.divide(c, Math.max(d.scale(), a.scale() - 10) + 10, RoundingMode.HALF_DOWN);
@@ -327,8 +327,8 @@ public final class MergedResultSet extends ReadOnlyResultSetBase {
 
     private void start() throws SQLException {
         started = true;
-        limit = MergeValues.count(plan.limit() == null ? null : plan.limit().resolve(params), "LIMIT");
-        Long off = MergeValues.count(plan.offset() == null ? null : plan.offset().resolve(params), "OFFSET");
+        limit = MergedValues.count(plan.limit() == null ? null : plan.limit().resolve(params), "LIMIT");
+        Long off = MergedValues.count(plan.offset() == null ? null : plan.offset().resolve(params), "OFFSET");
         offset = off == null ? 0 : off;
         if (buffered) {
             rows = combine();
@@ -366,7 +366,7 @@ public final class MergedResultSet extends ReadOnlyResultSetBase {
 
     private List<Object> visibleKey() throws SQLException {
         Object[] k = new Object[visible];
-        for (int c = 1; c <= visible; c++) k[c - 1] = MergeValues.normalize(MergedConversions.materialize(cursor.getObject(c)));
+        for (int c = 1; c <= visible; c++) k[c - 1] = MergedValues.normalize(MergedValues.materialize(cursor.getObject(c)));
         return java.util.Arrays.asList(k);
     }
 
@@ -387,7 +387,7 @@ public final class MergedResultSet extends ReadOnlyResultSetBase {
             if (heap == null) {
                 heap = new PriorityQueue<>((a, b) -> {
                     try {
-                        int c = MergeValues.compareKeys(plan.orderBy(), a.keys, b.keys);
+                        int c = MergedValues.compareKeys(plan.orderBy(), a.keys, b.keys);
                         return c != 0 ? c : Integer.compare(a.shard, b.shard);
                     } catch (SQLException e) {
                         throw new Unchecked(e);
@@ -434,12 +434,12 @@ public final class MergedResultSet extends ReadOnlyResultSetBase {
         for (ResultSet rs : shards) {
             while (rs.next()) {
                 Object[] r = new Object[width];
-                for (int c = 1; c <= width; c++) r[c - 1] = MergedConversions.materialize(rs.getObject(c));
+                for (int c = 1; c <= width; c++) r[c - 1] = MergedValues.materialize(rs.getObject(c));
                 if (!grouped) {
                     out.add(r);
                     continue;
                 }
-                List<Object> key = MergeValues.key(r, plan.groupBy());
+                List<Object> key = MergedValues.key(r, plan.groupBy());
                 Object[] acc = groups.get(key);
                 if (acc == null) {
                     acc = emptyGroup(kind);
@@ -460,13 +460,13 @@ public final class MergedResultSet extends ReadOnlyResultSetBase {
             int[] cols = new int[visible];
             for (int c = 0; c < visible; c++) cols[c] = c + 1;
             Set<List<Object>> keys = new HashSet<>();
-            out.removeIf(r -> !keys.add(MergeValues.key(r, cols)));
+            out.removeIf(r -> !keys.add(MergedValues.key(r, cols)));
         }
         if (!plan.orderBy().isEmpty()) {
             try {
                 out.sort((a, b) -> {
                     try {
-                        return MergeValues.compareRows(plan.orderBy(), a, b);
+                        return MergedValues.compareRows(plan.orderBy(), a, b);
                     } catch (SQLException e) {
                         throw new Unchecked(e);
                     }
@@ -494,10 +494,10 @@ public final class MergedResultSet extends ReadOnlyResultSetBase {
                 case COUNT -> acc[c] = (Long) acc[c] + ((Number) v).longValue();
                 case SUM, AVG -> acc[c] = add(acc[c], v);
                 case MIN -> {
-                    if (acc[c] == null || MergeValues.compare(v, acc[c]) < 0) acc[c] = v;
+                    if (acc[c] == null || MergedValues.compare(v, acc[c]) < 0) acc[c] = v;
                 }
                 case MAX -> {
-                    if (acc[c] == null || MergeValues.compare(v, acc[c]) > 0) acc[c] = v;
+                    if (acc[c] == null || MergedValues.compare(v, acc[c]) > 0) acc[c] = v;
                 }
             }
         }
@@ -508,9 +508,9 @@ public final class MergedResultSet extends ReadOnlyResultSetBase {
         if (!(v instanceof Number n)) {
             throw new SQLException("a shard's SUM is not a number: " + v.getClass().getName(), "22000");
         }
-        if (MergeValues.integral(v)) v = n.longValue();
+        if (MergedValues.integral(v)) v = n.longValue();
         if (acc == null) return v;
-        Number a = MergeValues.integral(acc) ? (Number) ((Number) acc).longValue() : (Number) acc;
+        Number a = MergedValues.integral(acc) ? (Number) ((Number) acc).longValue() : (Number) acc;
         if (a instanceof Long x && v instanceof Long y) {
             try {
                 return Math.addExact(x, y);
@@ -522,7 +522,7 @@ public final class MergedResultSet extends ReadOnlyResultSetBase {
         if (a instanceof Double || a instanceof Float || v instanceof Double || v instanceof Float) {
             return a.doubleValue() + ((Number) v).doubleValue();
         }
-        return MergeValues.decimal(a).add(MergeValues.decimal((Number) v));
+        return MergedValues.decimal(a).add(MergedValues.decimal((Number) v));
     }
 
     private void finish(SelectMerge.Aggregate[] kind, Object[] acc) {
@@ -541,9 +541,9 @@ public final class MergedResultSet extends ReadOnlyResultSetBase {
     private boolean having(Object[] r) throws SQLException {
         for (Condition h : plan.having()) {
             Object v = r[h.column() - 1];
-            Object operand = MergeValues.coerce(h.value().resolve(params), v);
+            Object operand = MergedValues.coerce(h.value().resolve(params), v);
             if (v == null || operand == null) return false;
-            int c = MergeValues.compare(v, operand);
+            int c = MergedValues.compare(v, operand);
             boolean ok = switch (h.op()) {
                 case EQ -> c == 0;
                 case NE -> c != 0;
@@ -807,7 +807,7 @@ public final class MergedResultSet extends ReadOnlyResultSetBase {
     @Override
     public <T> T getObject(int c, Class<T> type) throws SQLException {
         if (!buffered) return on(c).getObject(c, type);
-        return MergedConversions.toType(value(c), type);
+        return MergedValues.toType(value(c), type);
     }
 
     @Override
@@ -822,117 +822,117 @@ public final class MergedResultSet extends ReadOnlyResultSetBase {
     @Override
     public String getString(int c) throws SQLException {
         if (!buffered) return on(c).getString(c);
-        return MergedConversions.toStr(value(c));
+        return MergedValues.toStr(value(c));
     }
 
     @Override
     public String getNString(int c) throws SQLException {
         if (!buffered) return on(c).getNString(c);
-        return MergedConversions.toStr(value(c));
+        return MergedValues.toStr(value(c));
     }
 
     @Override
     public boolean getBoolean(int c) throws SQLException {
         if (!buffered) return on(c).getBoolean(c);
-        return MergedConversions.toBoolean(value(c));
+        return MergedValues.toBoolean(value(c));
     }
 
     @Override
     public byte getByte(int c) throws SQLException {
         if (!buffered) return on(c).getByte(c);
-        return (byte) MergedConversions.toLong(value(c), Byte.MIN_VALUE, Byte.MAX_VALUE, "TINYINT");
+        return (byte) MergedValues.toLong(value(c), Byte.MIN_VALUE, Byte.MAX_VALUE, "TINYINT");
     }
 
     @Override
     public short getShort(int c) throws SQLException {
         if (!buffered) return on(c).getShort(c);
-        return (short) MergedConversions.toLong(value(c), Short.MIN_VALUE, Short.MAX_VALUE, "SMALLINT");
+        return (short) MergedValues.toLong(value(c), Short.MIN_VALUE, Short.MAX_VALUE, "SMALLINT");
     }
 
     @Override
     public int getInt(int c) throws SQLException {
         if (!buffered) return on(c).getInt(c);
-        return (int) MergedConversions.toLong(value(c), Integer.MIN_VALUE, Integer.MAX_VALUE, "INTEGER");
+        return (int) MergedValues.toLong(value(c), Integer.MIN_VALUE, Integer.MAX_VALUE, "INTEGER");
     }
 
     @Override
     public long getLong(int c) throws SQLException {
         if (!buffered) return on(c).getLong(c);
-        return MergedConversions.toLong(value(c), Long.MIN_VALUE, Long.MAX_VALUE, "BIGINT");
+        return MergedValues.toLong(value(c), Long.MIN_VALUE, Long.MAX_VALUE, "BIGINT");
     }
 
     @Override
     public float getFloat(int c) throws SQLException {
         if (!buffered) return on(c).getFloat(c);
-        return (float) MergedConversions.toDouble(value(c));
+        return (float) MergedValues.toDouble(value(c));
     }
 
     @Override
     public double getDouble(int c) throws SQLException {
         if (!buffered) return on(c).getDouble(c);
-        return MergedConversions.toDouble(value(c));
+        return MergedValues.toDouble(value(c));
     }
 
     @Override
     public BigDecimal getBigDecimal(int c) throws SQLException {
         if (!buffered) return on(c).getBigDecimal(c);
-        return MergedConversions.toBigDecimal(value(c));
+        return MergedValues.toBigDecimal(value(c));
     }
 
     @Override
     @Deprecated
     public BigDecimal getBigDecimal(int c, int scale) throws SQLException {
         if (!buffered) return on(c).getBigDecimal(c, scale);
-        BigDecimal d = MergedConversions.toBigDecimal(value(c));
+        BigDecimal d = MergedValues.toBigDecimal(value(c));
         return d == null ? null : d.setScale(scale, RoundingMode.HALF_UP);
     }
 
     @Override
     public byte[] getBytes(int c) throws SQLException {
         if (!buffered) return on(c).getBytes(c);
-        return MergedConversions.toBytes(value(c));
+        return MergedValues.toBytes(value(c));
     }
 
     @Override
     public java.sql.Date getDate(int c) throws SQLException {
         if (!buffered) return on(c).getDate(c);
-        return MergedConversions.toDate(value(c), null);
+        return MergedValues.toDate(value(c), null);
     }
 
     @Override
     public java.sql.Date getDate(int c, Calendar cal) throws SQLException {
         if (!buffered) return on(c).getDate(c, cal);
-        return MergedConversions.toDate(value(c), cal);
+        return MergedValues.toDate(value(c), cal);
     }
 
     @Override
     public Time getTime(int c) throws SQLException {
         if (!buffered) return on(c).getTime(c);
-        return MergedConversions.toTime(value(c), null);
+        return MergedValues.toTime(value(c), null);
     }
 
     @Override
     public Time getTime(int c, Calendar cal) throws SQLException {
         if (!buffered) return on(c).getTime(c, cal);
-        return MergedConversions.toTime(value(c), cal);
+        return MergedValues.toTime(value(c), cal);
     }
 
     @Override
     public Timestamp getTimestamp(int c) throws SQLException {
         if (!buffered) return on(c).getTimestamp(c);
-        return MergedConversions.toTimestamp(value(c), null);
+        return MergedValues.toTimestamp(value(c), null);
     }
 
     @Override
     public Timestamp getTimestamp(int c, Calendar cal) throws SQLException {
         if (!buffered) return on(c).getTimestamp(c, cal);
-        return MergedConversions.toTimestamp(value(c), cal);
+        return MergedValues.toTimestamp(value(c), cal);
     }
 
     @Override
     public InputStream getAsciiStream(int c) throws SQLException {
         if (!buffered) return on(c).getAsciiStream(c);
-        String s = MergedConversions.toStr(value(c));
+        String s = MergedValues.toStr(value(c));
         return s == null ? null : new ByteArrayInputStream(s.getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -946,14 +946,14 @@ public final class MergedResultSet extends ReadOnlyResultSetBase {
     @Override
     public InputStream getBinaryStream(int c) throws SQLException {
         if (!buffered) return on(c).getBinaryStream(c);
-        byte[] b = MergedConversions.toBytes(value(c));
+        byte[] b = MergedValues.toBytes(value(c));
         return b == null ? null : new ByteArrayInputStream(b);
     }
 
     @Override
     public Reader getCharacterStream(int c) throws SQLException {
         if (!buffered) return on(c).getCharacterStream(c);
-        String s = MergedConversions.toStr(value(c));
+        String s = MergedValues.toStr(value(c));
         return s == null ? null : new StringReader(s);
     }
 
@@ -966,14 +966,14 @@ public final class MergedResultSet extends ReadOnlyResultSetBase {
     @Override
     public Clob getClob(int c) throws SQLException {
         if (!buffered) return on(c).getClob(c);
-        String s = MergedConversions.toStr(value(c));
+        String s = MergedValues.toStr(value(c));
         return s == null ? null : new javax.sql.rowset.serial.SerialClob(s.toCharArray());
     }
 
     @Override
     public Blob getBlob(int c) throws SQLException {
         if (!buffered) return on(c).getBlob(c);
-        byte[] b = MergedConversions.toBytes(value(c));
+        byte[] b = MergedValues.toBytes(value(c));
         return b == null ? null : new javax.sql.rowset.serial.SerialBlob(b);
     }
 
@@ -1010,7 +1010,7 @@ public final class MergedResultSet extends ReadOnlyResultSetBase {
     @Override
     public URL getURL(int c) throws SQLException {
         if (!buffered) return on(c).getURL(c);
-        return MergedConversions.toUrl(value(c));
+        return MergedValues.toUrl(value(c));
     }
 
     private static <T> T typed(Object v, Class<T> type, String method) throws SQLException {

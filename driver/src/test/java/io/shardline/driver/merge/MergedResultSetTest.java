@@ -508,11 +508,11 @@ class MergedResultSetTest {
 
     @Test
     void orderOfValues() throws SQLException {
-        assertThat(MergeValues.compare(1, 2L)).isNegative();
-        assertThat(MergeValues.compare(new BigDecimal("2.50"), 2.5)).isZero();
-        assertThat(MergeValues.compare("B", "a")).isNegative(); // binary, not a collation
-        assertThat(MergeValues.compare(new byte[] {(byte) 0xff}, new byte[] {1})).isPositive();
-        assertThat(MergeValues.normalize(new BigDecimal("1.00"))).isEqualTo(MergeValues.normalize(1L));
-        assertThat(MergeValues.normalize(null)).isNull();
+        assertThat(MergedValues.compare(1, 2L)).isNegative();
+        assertThat(MergedValues.compare(new BigDecimal("2.50"), 2.5)).isZero();
+        assertThat(MergedValues.compare("B", "a")).isNegative(); // binary, not a collation
+        assertThat(MergedValues.compare(new byte[] {(byte) 0xff}, new byte[] {1})).isPositive();
+        assertThat(MergedValues.normalize(new BigDecimal("1.00"))).isEqualTo(MergedValues.normalize(1L));
+        assertThat(MergedValues.normalize(null)).isNull();
     }
 }

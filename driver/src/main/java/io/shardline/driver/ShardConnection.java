@@ -24,7 +24,7 @@ import java.util.List;
  * qualifies ({@link ReadCandidates}); everything else goes to the primary. Writes are recorded
  * and, at commit, appended to this shard's log in the same primary transaction.
  */
-final class ShardSession {
+final class ShardConnection {
 
     final ShardlineConnection owner;
     final ShardlineRuntime runtime;
@@ -39,7 +39,7 @@ final class ShardSession {
     long lastCommit;
     private final ReadCandidates candidates = new ReadCandidates();
 
-    ShardSession(ShardlineConnection owner, ShardlineRuntime.Shard shard) {
+    ShardConnection(ShardlineConnection owner, ShardlineRuntime.Shard shard) {
         this.owner = owner;
         this.runtime = owner.runtime;
         this.shard = shard;
