@@ -2,7 +2,6 @@ package io.shardline.benchmarks;
 
 import io.shardline.replication.Verification;
 import io.shardline.driver.ShardlineDataSource;
-import io.shardline.replication.consistency.ConsistencyVerifier;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;

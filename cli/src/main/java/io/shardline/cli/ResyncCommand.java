@@ -2,7 +2,6 @@ package io.shardline.cli;
 
 import io.shardline.replication.Resync;
 import io.shardline.driver.ShardlineDataSource;
-import io.shardline.replication.consistency.ReplicaResync;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

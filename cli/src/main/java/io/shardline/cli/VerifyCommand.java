@@ -2,7 +2,6 @@ package io.shardline.cli;
 
 import io.shardline.replication.Verification;
 import io.shardline.driver.ShardlineDataSource;
-import io.shardline.replication.consistency.ConsistencyVerifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

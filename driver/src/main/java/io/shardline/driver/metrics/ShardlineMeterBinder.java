@@ -39,6 +39,7 @@ import java.util.function.ToDoubleFunction;
  * <tr><td>{@code shardline.sync.ack.timeouts}</td><td>function counter (extra tags only)</td><td>-</td></tr>
  * </table>
  */
+@SuppressWarnings("exports") // Micrometer types in its API: an optional dependency the application brings
 public final class ShardlineMeterBinder implements MeterBinder, AutoCloseable {
 
     private final ShardlineDataSource dataSource;

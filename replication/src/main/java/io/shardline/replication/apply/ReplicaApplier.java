@@ -75,8 +75,6 @@ public final class ReplicaApplier implements AutoCloseable {
     private final Object progress = new Object();
     /** Identifies this applier's DDL attempts in the watermark row (distinct per instance and process). */
     private final String owner = UUID.randomUUID().toString();
-    /** Test hook: told about the steps of a DDL apply ("marked", "failed", "ran") with the position. */
-    volatile java.util.function.ObjLongConsumer<String> testHook;
 
     private volatile Thread thread;
     private volatile boolean running;
@@ -509,7 +507,6 @@ public final class ReplicaApplier implements AutoCloseable {
         r.commit(); // DDL commits implicitly anyway; make the attempt marker durable first
         // the commit released the watermark lock: from here on another instance's applier may lock
         // it, see this attempt, and run the same DDL (before, during or after ours)
-        hook("marked", n);
         for (LoggedStatement st : statements) {
             try (Statement s = r.createStatement()) {
                 s.execute(localize(st.sql()));
@@ -520,7 +517,6 @@ public final class ReplicaApplier implements AutoCloseable {
                             + " before the watermark could move, so it counts as applied", name, n, describe(ex));
                     continue;
                 }
-                hook("failed", n);
                 // our first attempt failed: a genuine failure, unless another applier ran this DDL in our window
                 r.rollback();
                 ReplicationLog.Watermark now = replicaLog.lockWatermark(r);
@@ -543,17 +539,11 @@ public final class ReplicaApplier implements AutoCloseable {
                 throw new PoisonEntryException(n, "DDL at log position " + n + " failed: " + describe(ex), ex);
             }
         }
-        hook("ran", n);
         // another instance's applier may have re-run this DDL and applied entries after it
         // meanwhile; never move the watermark back
         if (replicaLog.lockWatermark(r).position() < n) replicaLog.advanceWatermark(r, n);
         r.commit();
         return true;
-    }
-
-    private void hook(String event, long position) {
-        java.util.function.ObjLongConsumer<String> h = testHook;
-        if (h != null) h.accept(event, position);
     }
 
     private void applyDml(Connection r, Map<String, PreparedStatement> prepared, LoggedStatement st) throws SQLException {

@@ -9,7 +9,11 @@ import io.shardline.replication.log.ReplicationLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardline.routing.sql.StatementAnalyzer;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -20,7 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.ObjLongConsumer;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,7 +85,7 @@ class ReplicaApplierDdlRaceTest {
     void anotherInstanceCompletingTheDdlInTheWindowIsNotAFailure() throws Exception {
         CountDownLatch aMarked = new CountDownLatch(1);
         CountDownLatch bDone = new CountDownLatch(1);
-        ReplicaApplier a = applier("a", (event, position) -> {
+        ReplicaApplier a = applier("a", event -> {
             if (event.equals("marked") && aMarked.getCount() > 0) {
                 aMarked.countDown();
                 await(bDone);
@@ -107,14 +112,14 @@ class ReplicaApplierDdlRaceTest {
         CountDownLatch bRan = new CountDownLatch(1);
         CountDownLatch aFailed = new CountDownLatch(1);
         CountDownLatch releaseB = new CountDownLatch(1);
-        ReplicaApplier a = applier("a", (event, position) -> {
+        ReplicaApplier a = applier("a", event -> {
             if (event.equals("marked") && aMarked.getCount() > 0) {
                 aMarked.countDown();
                 await(bRan);
             }
             if (event.equals("failed")) aFailed.countDown();
         });
-        ReplicaApplier b = applier("b", (event, position) -> {
+        ReplicaApplier b = applier("b", event -> {
             if (event.equals("ran")) {
                 bRan.countDown();
                 await(releaseB);
@@ -178,17 +183,88 @@ class ReplicaApplierDdlRaceTest {
         assertThat(rows("created_by_ddl")).containsExactly(7);
     }
 
-    private ReplicaApplier applier(String name, ObjLongConsumer<String> hook) {
-        ReplicaApplier a = new ReplicaApplier(name, primary, replica, "shardline", 100, Duration.ofMillis(10),
+    private ReplicaApplier applier(String name, Consumer<String> hook) {
+        DataSource observed = hook == null ? replica : observed(replica, hook);
+        ReplicaApplier a = new ReplicaApplier(name, primary, observed, "shardline", 100, Duration.ofMillis(10),
                 Duration.ofMillis(100), new StatementAnalyzer(), Duration.ZERO, new ReplicationListener() {
                     @Override
                     public void broken(String replica, long position, String error) {
                         broken.add(replica + "@" + position + ": " + error);
                     }
                 });
-        a.testHook = hook;
         appliers.add(a);
         return a;
+    }
+
+    /**
+     * The replica as the applier sees it, reporting the steps of a DDL apply from the SQL the
+     * applier really issues (no hook in production code): "marked" once the attempt marker
+     * ({@code SET ddl_attempt = ...}) is committed, "ran" after the DDL succeeded, "failed" when
+     * it threw. A consumer that blocks holds the applier at exactly that point.
+     */
+    private static DataSource observed(DataSource target, Consumer<String> events) {
+        return proxy(DataSource.class, target, (m, args, result) -> {
+            if (!m.getName().equals("getConnection")) return result;
+            boolean[] marked = {false};
+            return proxy(Connection.class, (Connection) result, (cm, cargs, cresult) -> {
+                if (cm.getName().equals("prepareStatement") && ((String) cargs[0]).contains("SET ddl_attempt")) {
+                    return proxy(PreparedStatement.class, (PreparedStatement) cresult, (pm, pargs, presult) -> {
+                        if (pm.getName().startsWith("execute")) marked[0] = true;
+                        return presult;
+                    });
+                }
+                if (cm.getName().equals("commit") && marked[0]) {
+                    marked[0] = false;
+                    events.accept("marked");
+                }
+                if (cm.getName().equals("createStatement")) {
+                    return proxy(Statement.class, (Statement) cresult, new StatementObserver(events));
+                }
+                return cresult;
+            });
+        });
+    }
+
+    /** Reports "ran"/"failed" around the DDL statement the applier executes. */
+    private record StatementObserver(Consumer<String> events) implements After {
+        @Override
+        public Object after(java.lang.reflect.Method m, Object[] args, Object result) {
+            return result;
+        }
+
+        @Override
+        public Object around(Object target, java.lang.reflect.Method m, Object[] args) throws Throwable {
+            boolean ddl = m.getName().equals("execute") && args != null && args[0] instanceof String sql
+                    && sql.startsWith("CREATE TABLE created_by_ddl");
+            try {
+                Object r = m.invoke(target, args);
+                if (ddl) events.accept("ran");
+                return r;
+            } catch (InvocationTargetException e) {
+                if (ddl) events.accept("failed");
+                throw e.getCause();
+            }
+        }
+    }
+
+    /** What a proxy does after (or around) the call on its target. */
+    private interface After {
+        Object after(java.lang.reflect.Method m, Object[] args, Object result) throws Throwable;
+
+        default Object around(Object target, java.lang.reflect.Method m, Object[] args) throws Throwable {
+            Object result;
+            try {
+                result = m.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+            return after(m, args, result);
+        }
+    }
+
+    private static <T> T proxy(Class<T> type, T target, After after) {
+        InvocationHandler h = (p, m, args) -> after.around(target, m, args);
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, h));
     }
 
     private static void await(CountDownLatch l) {
