@@ -88,7 +88,7 @@ public final class PoolFactory {
             try {
                 return Long.parseLong(v);
             } catch (NumberFormatException e) {
-                Duration d = TopologyLoader.parseDuration(v);
+                Duration d = YamlDocument.parseDuration(v);
                 if (d == null) {
                     throw new IllegalArgumentException("expected milliseconds or a duration like 500ms, 5s, 2m");
                 }

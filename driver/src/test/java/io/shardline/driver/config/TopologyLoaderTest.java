@@ -153,19 +153,19 @@ class TopologyLoaderTest {
 
     @Test
     void parsesDurations() {
-        assertThat(TopologyLoader.parseDuration("0")).isEqualTo(Duration.ZERO);
-        assertThat(TopologyLoader.parseDuration("0s")).isEqualTo(Duration.ZERO);
-        assertThat(TopologyLoader.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
-        assertThat(TopologyLoader.parseDuration("5s")).isEqualTo(Duration.ofSeconds(5));
-        assertThat(TopologyLoader.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(TopologyLoader.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
-        assertThat(TopologyLoader.parseDuration("1d")).isEqualTo(Duration.ofDays(1));
-        assertThat(TopologyLoader.parseDuration("PT5S")).isEqualTo(Duration.ofSeconds(5));
-        assertThat(TopologyLoader.parseDuration("5 parsecs")).isNull();
-        assertThat(TopologyLoader.parseDuration("-1s")).isNull();
-        assertThat(TopologyLoader.parseDuration("PT-5S")).isNull();
-        assertThat(TopologyLoader.parseDuration("5")).isNull();
-        assertThat(TopologyLoader.parseDuration("")).isNull();
+        assertThat(YamlDocument.parseDuration("0")).isEqualTo(Duration.ZERO);
+        assertThat(YamlDocument.parseDuration("0s")).isEqualTo(Duration.ZERO);
+        assertThat(YamlDocument.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(YamlDocument.parseDuration("5s")).isEqualTo(Duration.ofSeconds(5));
+        assertThat(YamlDocument.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(YamlDocument.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(YamlDocument.parseDuration("1d")).isEqualTo(Duration.ofDays(1));
+        assertThat(YamlDocument.parseDuration("PT5S")).isEqualTo(Duration.ofSeconds(5));
+        assertThat(YamlDocument.parseDuration("5 parsecs")).isNull();
+        assertThat(YamlDocument.parseDuration("-1s")).isNull();
+        assertThat(YamlDocument.parseDuration("PT-5S")).isNull();
+        assertThat(YamlDocument.parseDuration("5")).isNull();
+        assertThat(YamlDocument.parseDuration("")).isNull();
     }
 
     // ---------------------------------------------------------------------------------------- placeholders

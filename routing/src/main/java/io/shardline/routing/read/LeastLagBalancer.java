@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Each read goes to the eligible replica furthest ahead (fewest log entries behind); ties, such
  * as several fully caught-up replicas, are shared round-robin so load still spreads evenly.
  */
-public final class LeastLagBalancer implements ReplicaBalancer {
+final class LeastLagBalancer implements ReplicaBalancer {
 
     private final AtomicInteger next = new AtomicInteger();
 

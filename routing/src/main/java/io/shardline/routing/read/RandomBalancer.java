@@ -3,7 +3,7 @@ package io.shardline.routing.read;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Each read goes to an eligible replica chosen uniformly at random (no shared state at all). */
-public final class RandomBalancer implements ReplicaBalancer {
+final class RandomBalancer implements ReplicaBalancer {
 
     @Override
     public int choose(ReplicaCandidates c) {

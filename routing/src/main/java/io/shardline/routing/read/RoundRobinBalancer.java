@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Each read goes to the next eligible replica in turn. One atomic increment per read; an
  * ineligible replica is stepped over, so its share goes to the next one.
  */
-public final class RoundRobinBalancer implements ReplicaBalancer {
+final class RoundRobinBalancer implements ReplicaBalancer {
 
     private final AtomicInteger next = new AtomicInteger();
 

@@ -6,7 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Each read goes to an eligible replica with probability proportional to its {@code weight}:
  * weights 1 and 2 split reads one third / two thirds. Ineligible replicas drop out of the draw.
  */
-public final class WeightedBalancer implements ReplicaBalancer {
+final class WeightedBalancer implements ReplicaBalancer {
 
     @Override
     public int choose(ReplicaCandidates c) {

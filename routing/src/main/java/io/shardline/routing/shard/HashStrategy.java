@@ -27,7 +27,7 @@ import java.util.zip.CRC32;
  * Other key types are an {@link IllegalArgumentException}. Example: key {@code 42} hashes
  * {@code "42"}: CRC32 = 0x3224B088 = 841265288, so with 4 shards it lives on shard 0.
  */
-public final class HashStrategy implements ShardStrategy {
+final class HashStrategy implements ShardStrategy {
 
     /** The shared instance (the strategy is stateless). */
     public static final HashStrategy INSTANCE = new HashStrategy();

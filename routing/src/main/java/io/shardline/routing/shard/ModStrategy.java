@@ -13,7 +13,7 @@ import java.math.BigInteger;
  * string is compared with an integer column). Anything else (a fraction, a non-numeric string, a
  * UUID) is an {@link IllegalArgumentException}.
  */
-public final class ModStrategy implements ShardStrategy {
+final class ModStrategy implements ShardStrategy {
 
     /** The shared instance (the strategy is stateless). */
     public static final ModStrategy INSTANCE = new ModStrategy();

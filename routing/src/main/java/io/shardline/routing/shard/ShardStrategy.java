@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * strategy treats the integer 42 and the string {@code "42"} alike, so a key bound as
  * {@code setString} reaches the same shard as one bound as {@code setLong}.
  */
-public interface ShardStrategy {
+interface ShardStrategy {
 
     /**
      * @param key        the shard key value (never null)
