@@ -1,7 +1,5 @@
 package io.shardline.routing;
 
-import io.shardline.routing.shard.RangeStrategy;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +53,7 @@ public final class Topology {
      * How a table is placed: sharded by a key and strategy, or broadcast to every shard.
      *
      * @param boundaries for the {@code range} strategy: the ordered boundaries ({@code shardCount - 1}
-     *                   of them, strictly increasing; see {@link RangeStrategy}); empty otherwise
+     *                   of them, strictly increasing; see {@code io.shardline.routing.shard.RangeStrategy}); empty otherwise
      */
     public record TableRule(String table, String shardKey, String strategy, boolean broadcast,
                             String keyGeneratorColumn, String keyGeneratorType, List<String> boundaries) {
