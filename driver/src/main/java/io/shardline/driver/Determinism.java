@@ -143,14 +143,14 @@ final class Determinism {
             Object[] p = rows.get(b);
             int[] t = rowTypes.get(b);
             if (d != null) {
-                Object[][] merged = merge(p, t, dPositions, values(dRefs[b], sharedValues, rowValues));
-                p = merged[0];
-                t = (int[]) merged[1][0];
+                Bound merged = merge(p, t, dPositions, values(dRefs[b], sharedValues, rowValues));
+                p = merged.values();
+                t = merged.types();
             }
             if (ci != null) {
-                Object[][] merged = merge(p, t, cPositions, values(cRefs[b], sharedValues, rowValues));
-                p = merged[0];
-                t = (int[]) merged[1][0];
+                Bound merged = merge(p, t, cPositions, values(cRefs[b], sharedValues, rowValues));
+                p = merged.values();
+                t = merged.types();
             }
             params.add(p);
             types.add(t);
@@ -181,11 +181,15 @@ final class Determinism {
         return v;
     }
 
+    /** A statement's parameter values and their JDBC types ({@code LoggedStatement.NO_TYPE} where unknown), by position. */
+    record Bound(Object[] values, int[] types) {
+    }
+
     /**
      * Inserts {@code added} at the 1-based, increasing {@code positions} of the result, the base
-     * parameters filling the other places in order. Returns {params, {types}}.
+     * parameters filling the other places in order.
      */
-    static Object[][] merge(Object[] base, int[] baseTypes, int[] positions, Object[] added) {
+    static Bound merge(Object[] base, int[] baseTypes, int[] positions, Object[] added) {
         int total = base.length + positions.length;
         Object[] p = new Object[total];
         int[] t = new int[total];
@@ -201,7 +205,7 @@ final class Determinism {
                 src++;
             }
         }
-        return new Object[][] {p, new Object[] {t}};
+        return new Bound(p, t);
     }
 
     /** Evaluates the expressions on the primary with {@code SELECT e1, e2, ...} (in chunks). */

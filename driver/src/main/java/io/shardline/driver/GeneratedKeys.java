@@ -135,10 +135,8 @@ final class GeneratedKeys {
      */
     static LoggedStatement logged(StatementInfo info, String identity, List<Object> keys, Object[] params, int[] types) {
         StatementInfo.KeyInsertion ki = info.keyInsertion(identity);
-        Object[][] merged = Determinism.merge(params, types, ki.keyParameterPositions(), keys.toArray());
-        Object[] p = merged[0];
-        int[] t = (int[]) merged[1][0];
-        return new LoggedStatement(LoggedStatement.Kind.DML, ki.sql(), p, t);
+        Determinism.Bound merged = Determinism.merge(params, types, ki.keyParameterPositions(), keys.toArray());
+        return new LoggedStatement(LoggedStatement.Kind.DML, ki.sql(), merged.values(), merged.types());
     }
 
     /** An empty key result set. */

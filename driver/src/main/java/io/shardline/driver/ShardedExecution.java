@@ -281,9 +281,10 @@ final class ShardedExecution {
             added[r] = id;
             keys.add(id);
         }
-        Object[][] merged = Determinism.merge(Arrays.copyOf(values, count), Arrays.copyOf(types, count), positions, added);
-        Object[] v = merged[0];
-        int[] t = (int[]) merged[1][0];
+        Determinism.Bound merged = Determinism.merge(Arrays.copyOf(values, count), Arrays.copyOf(types, count),
+                positions, added);
+        Object[] v = merged.values();
+        int[] t = merged.types();
         return new Generated(conn.analyze(ki.sql()), v, t, v.length, keys);
     }
 
