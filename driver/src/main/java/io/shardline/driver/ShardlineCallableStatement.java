@@ -11,10 +11,16 @@ import java.sql.SQLFeatureNotSupportedException;
  * primary and are replayed on replicas with the same IN parameters. OUT parameters are read from
  * the primary's statement; a call with OUT parameters is refused as a write, because the replica
  * could not bind them the same way.
+ *
+ * <p>The {@link CallableStatement} methods are generated in {@link CallableStatementMethods}; they
+ * forward to the accessors below, which hold the policy.
  */
 final class ShardlineCallableStatement extends CallableStatementMethods {
 
     private CallableStatement callable;
+
+    /** Set once an OUT parameter is registered. */
+    private boolean outParameters;
 
     ShardlineCallableStatement(ShardlineConnection connection, String sql, int type, int concurrency, int holdability) {
         super(connection, sql, type, concurrency, holdability);
@@ -33,6 +39,19 @@ final class ShardlineCallableStatement extends CallableStatementMethods {
             throw new SQLException("execute the call before reading its OUT parameters", "HY010");
         }
         return callable;
+    }
+
+    @Override
+    CallableStatement outParameter(int index) throws SQLException {
+        outParameters = true;
+        return callable();
+    }
+
+    /** Named IN parameters could not be replayed positionally on the replicas. */
+    @Override
+    CallableStatement namedParameter(String method) throws SQLException {
+        throw new SQLFeatureNotSupportedException("named IN parameters (" + method + "(String, ...)) are not supported"
+                + " by Shardline: use positional parameters", "0A000");
     }
 
     @Override
