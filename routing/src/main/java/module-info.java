@@ -5,7 +5,7 @@
  */
 module io.shardline.routing {
     requires transitive java.sql;
-    requires net.sf.jsqlparser;
+    // JSqlParser is not required: the jar carries it relocated (routing/pom.xml)
 
     exports io.shardline.routing;
     exports io.shardline.routing.sql to io.shardline.replication, io.shardline.driver;
