@@ -16,6 +16,7 @@ module io.shardline.driver {
     // optional integrations: present only when the application has them
     requires static flyway.core;
     requires static micrometer.core;
+    requires static liquibase.core;
 
     exports io.shardline.driver;
     exports io.shardline.driver.metrics;
@@ -23,7 +24,7 @@ module io.shardline.driver {
     exports io.shardline.driver.internal to io.shardline.benchmarks;
 
     provides java.sql.Driver with io.shardline.driver.ShardlineDriver;
-    // The Flyway plugin (io.shardline.driver.flyway) is registered for the class path only, in
+    // The Flyway and Liquibase plugins (io.shardline.driver.flyway, .liquibase) are registered for the class path only, in
     // META-INF/services: a `provides` of a service whose module is optional (`requires static`)
     // would make this module unresolvable without Flyway (ModuleDescriptorTest proves it resolves).
 }

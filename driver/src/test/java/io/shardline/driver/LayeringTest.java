@@ -44,6 +44,7 @@ class LayeringTest {
             Map.entry("io.shardline.driver.jmx", Set.of(API)),
             Map.entry("io.shardline.driver.metrics", Set.of(API)),
             Map.entry("io.shardline.driver.flyway", Set.of(API)),
+            Map.entry("io.shardline.driver.liquibase", Set.of(API)),
             Map.entry("io.shardline.driver.internal", Set.of()),
             Map.entry("io.shardline.cli", Set.of(API, "io.shardline.replication", "io.shardline.routing")),
             Map.entry("io.shardline.benchmarks", Set.of(API, "io.shardline.driver.internal", "io.shardline.replication",
