@@ -338,7 +338,7 @@ public enum Engine {
 
         /** Drops the database and stops what serves it. */
         @Override
-        public abstract void close() throws Exception;
+        public abstract void close() throws SQLException;
     }
 
     /** A named in-memory H2 database, kept until {@link #close()} (DB_CLOSE_DELAY=-1). */

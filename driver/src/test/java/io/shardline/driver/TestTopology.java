@@ -218,7 +218,7 @@ public final class TestTopology implements AutoCloseable {
 
     /** Closes what was registered with {@link #closeFirst}, the data source and the URL's runtime; drops every node. */
     @Override
-    public synchronized void close() throws Exception {
+    public synchronized void close() throws SQLException, IOException {
         List<AutoCloseable> steps = new ArrayList<>();
         for (int i = closeFirst.size() - 1; i >= 0; i--) steps.add(closeFirst.get(i));
         closeFirst.clear();
@@ -231,7 +231,8 @@ public final class TestTopology implements AutoCloseable {
         closeAll(steps);
     }
 
-    private static void closeAll(List<AutoCloseable> steps) throws Exception {
+    /** Runs every step, even after one failed; then throws the first failure (the others suppressed in it). */
+    private static void closeAll(List<AutoCloseable> steps) throws SQLException, IOException {
         Exception failure = null;
         for (AutoCloseable step : steps) {
             try {
@@ -241,7 +242,10 @@ public final class TestTopology implements AutoCloseable {
                 else failure.addSuppressed(e);
             }
         }
-        if (failure != null) throw failure;
+        if (failure instanceof SQLException e) throw e;
+        if (failure instanceof IOException e) throw e;
+        if (failure instanceof RuntimeException e) throw e;
+        if (failure != null) throw new IllegalStateException("closing the test topology", failure);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
