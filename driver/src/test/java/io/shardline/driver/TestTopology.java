@@ -62,7 +62,7 @@ public final class TestTopology implements AutoCloseable {
         this.shards = shards;
         this.nodes = nodes;
         this.yaml = dir.resolve(id + ".yaml");
-        Files.writeString(yaml, b.yaml(shards, nodes));
+        Files.writeString(yaml, b.topologyYaml(shards, nodes));
         this.url = ShardlineDriver.PREFIX + "file:" + yaml;
     }
 
@@ -429,7 +429,7 @@ public final class TestTopology implements AutoCloseable {
             }
         }
 
-        private String yaml(List<List<String>> layout, Map<String, Engine.Node> nodes) {
+        private String topologyYaml(List<List<String>> layout, Map<String, Engine.Node> nodes) {
             StringBuilder y = new StringBuilder("dataSources:\n");
             for (Engine.Node n : nodes.values()) {
                 y.append("  ").append(n.name).append(": { url: \"").append(n.url()).append("\", username: ").append(n.user());
