@@ -2,19 +2,16 @@ package io.shardline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardline.driver.Engine;
 import io.shardline.driver.ShardlineDataSource;
+import io.shardline.driver.TestTopology;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.regex.Pattern;
-import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -39,91 +36,82 @@ class StatusCommandTest {
         return "stdout:\n" + out + "\nstderr:\n" + err;
     }
 
-    private Path topology(String name, String replicaUrl, String replicaExtra) throws Exception {
-        String prefix = name + System.nanoTime();
-        Path yaml = dir.resolve(name + ".yaml");
-        Files.writeString(yaml, "dataSources:\n"
-                + "  primary: { url: \"jdbc:h2:mem:" + prefix + "_p;DB_CLOSE_DELAY=-1\", username: sa, password: \"S3cret-Pw\" }\n"
-                + "  replica-a: { url: \"" + replicaUrl + "\", username: sa" + replicaExtra + " }\n"
-                + "shards:\n  s0: { primary: primary, replicas: [replica-a] }\n"
-                + "replication: { retry: { initialBackoff: 50ms, maxBackoff: 200ms } }\n");
-        return yaml;
+    /** One primary and replica-a on H2; the nodes' password is a secret no output may show. */
+    private static TestTopology.Builder topology() {
+        return TestTopology.on(Engine.H2).replicas("replica-a").password("S3cret-Pw").retry("50ms", "200ms");
     }
 
     @Test
     void aHealthyTopologyExitsZero() throws Exception {
-        Path yaml = topology("up", "jdbc:h2:mem:up" + System.nanoTime() + "_r;DB_CLOSE_DELAY=-1", "");
-        int exit = run("status", "--config", yaml.toString());
-        String text = out.toString();
-        assertThat(exit).as(described()).isZero();
-        assertThat(text).containsPattern("(?m)^SHARD\\s+NODE\\s+ROLE\\s+STATE\\s+POSITION\\s+LAG\\s+LAG S\\s+APPLIED/S\\s+LOG ENTRIES");
-        assertThat(text).containsPattern("(?m)^s0\\s+primary\\s+primary\\s+HEALTHY\\s+0\\s+-\\s+-\\s+-\\s+0\\s+-$");
-        assertThat(text).containsPattern("(?m)^s0\\s+replica-a\\s+replica\\s+HEALTHY\\s+0\\s+0\\s+0\\.0\\s+0\\.0\\s+-\\s+-$");
-        assertThat(text).contains("OK: no node is DOWN or BROKEN").doesNotContain("S3cret-Pw");
+        try (TestTopology topo = topology().build()) {
+            int exit = run("status", "--config", topo.yaml().toString());
+            String text = out.toString();
+            assertThat(exit).as(described()).isZero();
+            assertThat(text).containsPattern("(?m)^SHARD\\s+NODE\\s+ROLE\\s+STATE\\s+POSITION\\s+LAG\\s+LAG S\\s+APPLIED/S\\s+LOG ENTRIES");
+            assertThat(text).containsPattern("(?m)^s0\\s+primary\\s+primary\\s+HEALTHY\\s+0\\s+-\\s+-\\s+-\\s+0\\s+-$");
+            assertThat(text).containsPattern("(?m)^s0\\s+replica-a\\s+replica\\s+HEALTHY\\s+0\\s+0\\s+0\\.0\\s+0\\.0\\s+-\\s+-$");
+            assertThat(text).contains("OK: no node is DOWN or BROKEN").doesNotContain("S3cret-Pw");
+        }
     }
 
     @Test
     void aReplicaWhoseServerIsStoppedIsDownAndExitsTwo() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        Path base = Files.createDirectories(dir.resolve("server"));
-        String replicaUrl = "jdbc:h2:tcp://127.0.0.1:" + port + "/./down" + System.nanoTime();
-        Server server = Server.createTcpServer("-tcpPort", Integer.toString(port), "-baseDir", base.toString(),
-                "-ifNotExists").start();
-        Path yaml = topology("down", replicaUrl, "");
-        int up = run("status", "--config", yaml.toString());
-        assertThat(up).as(described()).isZero();
-        server.stop();
-        out.getBuffer().setLength(0);
+        try (TestTopology topo = topology().interruptible("replica-a").build()) { // served by an H2 TCP server of its own
+            Path yaml = topo.yaml();
+            int up = run("status", "--config", yaml.toString());
+            assertThat(up).as(described()).isZero();
+            topo.takeDown("replica-a");
+            out.getBuffer().setLength(0);
 
-        long t0 = System.nanoTime();
-        int exit = run("status", "--config", yaml.toString());
-        long millis = (System.nanoTime() - t0) / 1_000_000;
-        String text = out.toString();
-        assertThat(exit).as(described()).isEqualTo(StatusCommand.EXIT_DOWN);
-        assertThat(text).containsPattern("(?m)^s0\\s+replica-a\\s+replica\\s+DOWN\\s");
-        assertThat(text).containsPattern("(?m)^last error of replica-a at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d: .+");
-        assertThat(text).contains("ATTENTION: a node is DOWN").doesNotContain("S3cret-Pw");
-        assertThat(millis).as("status took %d ms", millis).isLessThan(15_000); // --wait is 5 s
+            long t0 = System.nanoTime();
+            int exit = run("status", "--config", yaml.toString());
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            String text = out.toString();
+            assertThat(exit).as(described()).isEqualTo(StatusCommand.EXIT_DOWN);
+            assertThat(text).containsPattern("(?m)^s0\\s+replica-a\\s+replica\\s+DOWN\\s");
+            assertThat(text).containsPattern("(?m)^last error of replica-a at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d: .+");
+            assertThat(text).contains("ATTENTION: a node is DOWN").doesNotContain("S3cret-Pw");
+            assertThat(millis).as("status took %d ms", millis).isLessThan(15_000); // --wait is 5 s
+        }
     }
 
     @Test
     void aBrokenReplicaExitsThree() throws Exception {
-        String replicaUrl = "jdbc:h2:mem:broken" + System.nanoTime() + "_r;DB_CLOSE_DELAY=-1";
-        Path yaml = topology("broken", replicaUrl, "");
-        try (ShardlineDataSource ds = ShardlineDataSource.fromYaml(yaml)) {
-            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-                st.execute("CREATE TABLE item (id INT PRIMARY KEY)");
+        try (TestTopology topo = topology().build()) {
+            Path yaml = topo.yaml();
+            try (ShardlineDataSource ds = ShardlineDataSource.fromYaml(yaml)) {
+                try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                    st.execute("CREATE TABLE item (id INT PRIMARY KEY)");
+                }
+                assertThat(ds.awaitReplication(Duration.ofSeconds(10))).isTrue();
+                ds.pauseReplica("replica-a");
+                Thread.sleep(300);
+                try (Connection r = topo.direct("replica-a"); Statement st = r.createStatement()) {
+                    st.execute("INSERT INTO item VALUES (1)"); // drift behind Shardline's back
+                }
+                try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                    st.execute("INSERT INTO item VALUES (1)");
+                }
             }
-            assertThat(ds.awaitReplication(Duration.ofSeconds(10))).isTrue();
-            ds.pauseReplica("replica-a");
-            Thread.sleep(300);
-            try (Connection r = DriverManager.getConnection(replicaUrl, "sa", ""); Statement st = r.createStatement()) {
-                st.execute("INSERT INTO item VALUES (1)"); // drift behind Shardline's back
-            }
-            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-                st.execute("INSERT INTO item VALUES (1)");
-            }
+            int exit = run("status", "--config", yaml.toString());
+            String text = out.toString();
+            assertThat(exit).as(described()).isEqualTo(StatusCommand.EXIT_BROKEN);
+            assertThat(text).containsPattern("(?m)^s0\\s+replica-a\\s+replica\\s+BROKEN\\s+1\\s+1\\s");
+            assertThat(text).containsPattern("last error of replica-a at .+ \\(halted at log position 2\\): ");
+            assertThat(text).contains("ATTENTION: a replica is BROKEN");
         }
-        int exit = run("status", "--config", yaml.toString());
-        String text = out.toString();
-        assertThat(exit).as(described()).isEqualTo(StatusCommand.EXIT_BROKEN);
-        assertThat(text).containsPattern("(?m)^s0\\s+replica-a\\s+replica\\s+BROKEN\\s+1\\s+1\\s");
-        assertThat(text).containsPattern("last error of replica-a at .+ \\(halted at log position 2\\): ");
-        assertThat(text).contains("ATTENTION: a replica is BROKEN");
     }
 
     @Test
     void watchRefreshesUntilStopped() throws Exception {
-        Path yaml = topology("watch", "jdbc:h2:mem:watch" + System.nanoTime() + "_r;DB_CLOSE_DELAY=-1", "");
-        int exit = run("status", "--config", yaml.toString(), "--watch", "0.2", "--iterations", "3");
-        String text = out.toString();
-        assertThat(exit).as(described()).isZero();
-        assertThat(Pattern.compile("(?m)^shardline status of .+ at \\d{4}-.+\\(every 0.2 s; Ctrl-C to stop\\)$")
-                .matcher(text).results().count()).as(text).isEqualTo(3);
-        assertThat(Pattern.compile("(?m)^SHARD\\s+NODE").matcher(text).results().count()).isEqualTo(3);
+        try (TestTopology topo = topology().build()) {
+            int exit = run("status", "--config", topo.yaml().toString(), "--watch", "0.2", "--iterations", "3");
+            String text = out.toString();
+            assertThat(exit).as(described()).isZero();
+            assertThat(Pattern.compile("(?m)^shardline status of .+ at \\d{4}-.+\\(every 0.2 s; Ctrl-C to stop\\)$")
+                    .matcher(text).results().count()).as(text).isEqualTo(3);
+            assertThat(Pattern.compile("(?m)^SHARD\\s+NODE").matcher(text).results().count()).isEqualTo(3);
+        }
     }
 
     @Test

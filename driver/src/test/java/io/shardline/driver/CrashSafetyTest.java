@@ -6,10 +6,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,47 +15,40 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Crash safety with real processes: the application ({@link CrashWorkload}) runs in JVMs of its
- * own, against H2 file databases served over TCP by this JVM, and is killed with SIGKILL
- * ({@link Process#destroyForcibly()}) while it writes and applies. Every test ends with a fresh
- * runtime in this JVM catching up, then an exact comparison of every application table between
- * the physical primary and both replicas, and {@code counter.n == count(event)} on every node
- * (each op increments the counter and inserts one event in one transaction, so a lost or doubled
- * apply of any entry breaks the equation).
- *
- * <p>The scenarios are the same for every database: {@link CrashSafetyMariaDbTest} runs them on
- * MariaDB by overriding the backend methods ({@link #startNodes}, {@link #node}, {@link
- * #shardlineTable}, {@link #tableOptions}, {@link #tables}, {@link #stopNodes}).
+ * own, against the nodes of the topology (H2: file databases served over TCP by this JVM), and is
+ * killed with SIGKILL ({@link Process#destroyForcibly()}) while it writes and applies. Every test
+ * ends with a fresh runtime in this JVM catching up, then an exact comparison of every application
+ * table between the physical primary and both replicas, and {@code counter.n == count(event)} on
+ * every node (each op increments the counter and inserts one event in one transaction, so a lost
+ * or doubled apply of any entry breaks the equation). Every scenario runs on every engine.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CrashSafetyTest {
 
     static final String[] NODES = {"primary", "replica-0", "replica-1"};
-    static final String REPLICATION_YAML = "replication: { retry: { initialBackoff: 20ms, maxBackoff: 300ms } }\n";
     private static final Duration CATCH_UP = Duration.ofSeconds(30);
 
-    @TempDir
-    Path dir;
-
-    private final List<Server> servers = new ArrayList<>();
+    @AutoClose
+    private TestTopology topo;
+    private Engine engine;
     private final List<Workload> workloads = new ArrayList<>();
-    private final String[] nodeUrls = new String[NODES.length];
     private Path yaml;
 
-    @BeforeEach
-    void startNodesAndSchema() throws Exception {
-        yaml = startNodes(dir);
-        String options = tableOptions();
+    /** The nodes {@link #NODES} and the schema of the workload. */
+    private void start(Engine engine) throws Exception {
+        this.engine = engine;
+        topo = TestTopology.on(engine).replicas(2).retry("20ms", "300ms").build();
+        yaml = topo.yaml();
+        String options = engine.tableOptions();
         try (ShardlineDataSource ds = ShardlineDataSource.fromYaml(yaml)) {
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE event (id BIGINT PRIMARY KEY, payload VARCHAR(40) NOT NULL)" + options);
@@ -70,58 +61,18 @@ class CrashSafetyTest {
     }
 
     @AfterEach
-    void stopEverything() throws Exception {
-        for (Workload w : workloads) w.kill();
-        stopNodes();
-    }
-
-    // --- the backend: H2 file databases behind TCP servers in this JVM; overridden for MariaDB ---
-
-    /** Starts the nodes {@link #NODES} and writes their topology (with {@link #REPLICATION_YAML}) into {@code dir}. */
-    protected Path startNodes(Path dir) throws Exception {
-        StringBuilder y = new StringBuilder("dataSources:\n");
-        for (int i = 0; i < NODES.length; i++) {
-            int port = ReplicaOutageTest.freePort();
-            Path base = Files.createDirectories(dir.resolve("server-" + i));
-            servers.add(ReplicaOutageTest.startServer(port, base));
-            nodeUrls[i] = "jdbc:h2:tcp://127.0.0.1:" + port + "/./" + NODES[i].replace("-", "");
-            y.append("  ").append(NODES[i]).append(": { url: \"").append(nodeUrls[i]).append("\", username: sa }\n");
-        }
-        y.append("shards:\n  s0: { primary: primary, replicas: [replica-0, replica-1] }\n");
-        y.append(REPLICATION_YAML);
-        Path topology = dir.resolve("topology.yaml");
-        Files.writeString(topology, y.toString());
-        return topology;
-    }
-
-    protected void stopNodes() throws Exception {
-        for (Server s : servers) s.stop();
+    void killWorkloads() throws Exception {
+        for (Workload w : workloads) w.kill(); // before the topology closes
     }
 
     /** A direct (non-Shardline) connection to node {@code i} of {@link #NODES}. */
-    protected Connection node(int i) throws SQLException {
-        return DriverManager.getConnection(nodeUrls[i], "sa", "");
+    private Connection node(int i) throws SQLException {
+        return topo.direct(NODES[i]);
     }
 
-    /** The qualified name of Shardline's own table {@code table} ({@code log_head}, {@code log}, {@code watermark}) on node {@code i}. */
-    protected String shardlineTable(int i, String table) {
-        return "SHARDLINE." + table.toUpperCase(java.util.Locale.ROOT);
-    }
-
-    /** Appended to every CREATE TABLE of the test and the workload. */
-    protected String tableOptions() {
-        return "";
-    }
-
-    /** The application's tables on a node, upper case, sorted. */
-    protected List<String> tables(Connection c) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC'"
-                     + " ORDER BY TABLE_NAME")) {
-            while (rs.next()) out.add(rs.getString(1));
-        }
-        return out;
+    /** The position in Shardline's one-row table {@code table} ({@code log_head}, {@code watermark}) of the node {@code c} is connected to. */
+    private long position(Connection c, String table) throws SQLException {
+        return single(c, "SELECT position FROM " + engine.shardlineTable(c, table) + " WHERE id = 1");
     }
 
     /**
@@ -129,8 +80,9 @@ class CrashSafetyTest {
      * moment, three times over, each restart resuming from whatever the previous one left: half-
      * applied replica transactions, a replica behind the primary, an open primary transaction.
      */
-    @Test
-    void killMinus9WhileWritingAndApplyingLosesAndDoublesNothing() throws Exception {
+    @PerEngine(h2OverTcp = true)
+    void killMinus9WhileWritingAndApplyingLosesAndDoublesNothing(Engine engine) throws Exception {
+        start(engine);
         long seed = System.nanoTime();
         Random rnd = new Random(seed);
         System.out.println("CrashSafetyTest seed " + seed);
@@ -148,13 +100,13 @@ class CrashSafetyTest {
             // prefix satisfies the invariant, a half-applied entry would not
             long head;
             try (Connection p = node(0)) {
-                head = single(p, "SELECT position FROM " + shardlineTable(0, "log_head") + " WHERE id = 1");
+                head = position(p, "log_head");
                 assertConsistent(p, "primary after kill " + run);
             }
             StringBuilder lag = new StringBuilder();
             for (int i = 1; i < NODES.length; i++) {
                 try (Connection r = node(i)) {
-                    long wm = single(r, "SELECT position FROM " + shardlineTable(i, "watermark") + " WHERE id = 1");
+                    long wm = position(r, "watermark");
                     assertThat(wm).as(NODES[i] + " watermark").isLessThanOrEqualTo(head);
                     lag.append(' ').append(NODES[i]).append(" behind by ").append(head - wm);
                     assertConsistent(r, NODES[i] + " after kill " + run);
@@ -165,7 +117,7 @@ class CrashSafetyTest {
         convergeAndCompare();
         try (Connection p = node(0)) {
             // every op the workloads reported as committed is there (ops after the last report may be too)
-            assertThat(TestTopologies.count(p, "event")).isGreaterThanOrEqualTo(seen);
+            assertThat(TestTopology.count(p, "event")).isGreaterThanOrEqualTo(seen);
         }
     }
 
@@ -175,15 +127,16 @@ class CrashSafetyTest {
      * note — and is killed before it commits. None of it may appear anywhere; everything before it
      * must appear everywhere, and the killed transaction's row locks must be gone.
      */
-    @Test
-    void killMinus9InsideAWriteTransactionLeavesNoTraceOfIt() throws Exception {
+    @PerEngine(h2OverTcp = true)
+    void killMinus9InsideAWriteTransactionLeavesNoTraceOfIt(Engine engine) throws Exception {
+        start(engine);
         int tag = 7;
         int committed = 150;
         Workload w = fork("tx", yaml.toString(), Integer.toString(tag), Integer.toString(committed));
         w.await(l -> l.equals("IN_TX"), Duration.ofSeconds(40));
         try (Connection p = node(0)) {
             // the open transaction is invisible on the primary while it lasts
-            assertThat(TestTopologies.count(p, "event")).isEqualTo(committed);
+            assertThat(TestTopology.count(p, "event")).isEqualTo(committed);
         }
         w.kill();
 
@@ -193,11 +146,11 @@ class CrashSafetyTest {
             try (Connection c = node(i)) {
                 String as = NODES[i];
                 assertThat(single(c, "SELECT n FROM counter WHERE id = 1")).as(as).isEqualTo(committed);
-                assertThat(TestTopologies.count(c, "event")).as(as).isEqualTo(committed);
+                assertThat(TestTopology.count(c, "event")).as(as).isEqualTo(committed);
                 assertThat(single(c, "SELECT COUNT(*) FROM event WHERE id BETWEEN " + CrashWorkload.id(tag, 0, 0)
                         + " AND " + CrashWorkload.id(tag, 0, committed - 1))).as(as).isEqualTo(committed);
                 assertThat(single(c, "SELECT COUNT(*) FROM event WHERE payload = 'never committed'")).as(as).isZero();
-                assertThat(TestTopologies.dump(c, "note", "id")).as(as)
+                assertThat(TestTopology.dump(c, "note", "id")).as(as)
                         .containsExactly(List.of(Long.toString(CrashWorkload.id(tag, 0, 0)), "committed in auto-commit"));
             }
         }
@@ -211,14 +164,15 @@ class CrashSafetyTest {
      * the watermark lock (DDL commits implicitly), so the other instance's applier may see the
      * attempt marker and re-run it meanwhile; neither may move the watermark back afterwards.
      */
-    @Test
-    void twoApplicationInstancesShareOneGaplessLogAndApplyEachEntryOnce() throws Exception {
+    @PerEngine(h2OverTcp = true)
+    void twoApplicationInstancesShareOneGaplessLogAndApplyEachEntryOnce(Engine engine) throws Exception {
+        start(engine);
         long headBefore;
         try (Connection p = node(0)) {
-            headBefore = single(p, "SELECT position FROM " + shardlineTable(0, "log_head") + " WHERE id = 1");
+            headBefore = position(p, "log_head");
         }
-        Workload a = fork("write", yaml.toString(), "11", "3", "0", "4000", "15", tableOptions());
-        Workload b = fork("write", yaml.toString(), "12", "3", "0", "4000", "15", tableOptions());
+        Workload a = fork("write", yaml.toString(), "11", "3", "0", "4000", "15", engine.tableOptions());
+        Workload b = fork("write", yaml.toString(), "12", "3", "0", "4000", "15", engine.tableOptions());
         String doneA = a.await(l -> l.startsWith("DONE "), Duration.ofSeconds(60));
         String doneB = b.await(l -> l.startsWith("DONE "), Duration.ofSeconds(60));
         assertThat(a.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -237,13 +191,13 @@ class CrashSafetyTest {
             throw new AssertionError(e.getMessage() + "\n--- instance A:\n" + a.output() + "--- instance B:\n" + b.output(), e);
         }
         try (Connection p = node(0)) {
-            long events = TestTopologies.count(p, "event");
-            long notes = TestTopologies.count(p, "note");
-            long head = single(p, "SELECT position FROM " + shardlineTable(0, "log_head") + " WHERE id = 1");
+            long events = TestTopology.count(p, "event");
+            long notes = TestTopology.count(p, "note");
+            long head = position(p, "log_head");
             // one position per committed transaction (each op, each auto-commit note, each DDL, the marker): no gaps, no reuse
             if (failed == 0) {
                 assertThat(events).isEqualTo(committed);
-                long ddl = tables(p).stream().filter(t -> t.startsWith("DDL_")).count();
+                long ddl = engine.tables(p).stream().filter(t -> t.startsWith("ddl_")).count();
                 assertThat(head - headBefore).isEqualTo(events + notes + ddl + 1);
             } else {
                 assertThat(events).isBetween(committed, committed + failed);
@@ -267,10 +221,10 @@ class CrashSafetyTest {
             assertThat(ds.awaitReplication(CATCH_UP)).as("replicas caught up: %s", ds.status()).isTrue();
         }
         try (Connection p = node(0)) {
-            long head = single(p, "SELECT position FROM " + shardlineTable(0, "log_head") + " WHERE id = 1");
+            long head = position(p, "log_head");
             // what is left of the log after pruning is contiguous and ends at the head
             try (Statement st = p.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT MIN(position), MAX(position), COUNT(*) FROM " + shardlineTable(0, "log"))) {
+                 ResultSet rs = st.executeQuery("SELECT MIN(position), MAX(position), COUNT(*) FROM " + engine.shardlineTable(p, "log"))) {
                 rs.next();
                 long count = rs.getLong(3);
                 if (count > 0) {
@@ -280,15 +234,14 @@ class CrashSafetyTest {
                 }
             }
             assertConsistent(p, "primary");
-            List<String> tables = tables(p);
-            assertThat(tables).contains("COUNTER", "EVENT", "NOTE");
+            Set<String> tables = engine.tables(p);
+            assertThat(tables).contains("counter", "event", "note");
             for (int i = 1; i < NODES.length; i++) {
                 try (Connection r = node(i)) {
-                    assertThat(single(r, "SELECT position FROM " + shardlineTable(i, "watermark") + " WHERE id = 1")).as(NODES[i] + " watermark")
-                            .isEqualTo(head);
-                    assertThat(tables(r)).as(NODES[i] + " tables").isEqualTo(tables);
+                    assertThat(position(r, "watermark")).as(NODES[i] + " watermark").isEqualTo(head);
+                    assertThat(engine.tables(r)).as(NODES[i] + " tables").isEqualTo(tables);
                     for (String t : List.of("counter", "event", "note")) {
-                        assertThat(TestTopologies.dump(r, t, "id")).as(NODES[i] + " " + t).isEqualTo(TestTopologies.dump(p, t, "id"));
+                        assertThat(TestTopology.dump(r, t, "id")).as(NODES[i] + " " + t).isEqualTo(TestTopology.dump(p, t, "id"));
                     }
                     assertConsistent(r, NODES[i]);
                 }
@@ -298,7 +251,7 @@ class CrashSafetyTest {
 
     private static void assertConsistent(Connection c, String as) throws SQLException {
         assertThat(single(c, "SELECT n FROM counter WHERE id = 1")).as(as + ": counter.n == count(event)")
-                .isEqualTo(TestTopologies.count(c, "event"));
+                .isEqualTo(TestTopology.count(c, "event"));
     }
 
     private static long single(Connection c, String sql) throws SQLException {

@@ -3,7 +3,6 @@ package io.shardline.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,9 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Non-deterministic values in writes (NOW(), CURRENT_TIMESTAMP, RAND(), UUID(), RANDOM_UUID(), and
@@ -24,45 +22,25 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeterminismTest {
 
-    @TempDir
-    Path dir;
-    TestTopologies.H2 topo;
-    MariaDb db;
+    @AutoClose
+    TestTopology topo;
     ShardlineDataSource ds;
 
-    @AfterEach
-    void stop() throws Exception {
-        if (ds != null) ds.close();
-        if (db != null) db.close();
-    }
-
-    private Connection h2(int replicas) throws Exception {
-        topo = new TestTopologies.H2(dir, replicas, null);
-        ds = ShardlineDataSource.forUrl(topo.url);
+    /** A connection through Shardline to a fresh topology on {@code engine}. */
+    private Connection start(Engine engine, int replicas) throws Exception {
+        topo = TestTopology.on(engine).replicas(replicas).build();
+        ds = topo.dataSource();
         return ds.getConnection();
     }
 
     /** Waits for replication, then compares {@code table} column by column on every node. */
-    private List<List<String>> assertIdenticalH2(String table, String orderBy, int replicas) throws Exception {
-        assertThat(ds.awaitReplication(Duration.ofSeconds(20))).isTrue();
+    private List<List<String>> assertIdentical(String table, String orderBy, int replicas) throws Exception {
+        assertThat(ds.awaitReplication(Duration.ofSeconds(30))).isTrue();
         try (Connection p = topo.primary()) {
-            List<List<String>> expected = TestTopologies.dump(p, table, orderBy);
+            List<List<String>> expected = TestTopology.dump(p, table, orderBy);
             for (int i = 0; i < replicas; i++) {
                 try (Connection r = topo.replica(i)) {
-                    assertThat(TestTopologies.dump(r, table, orderBy)).as("replica " + i + " of " + table).isEqualTo(expected);
-                }
-            }
-            return expected;
-        }
-    }
-
-    private List<List<String>> assertIdenticalMariaDb(String table, String orderBy, int replicas) throws Exception {
-        assertThat(ds.awaitReplication(Duration.ofSeconds(30))).isTrue();
-        try (Connection p = db.primary()) {
-            List<List<String>> expected = TestTopologies.dump(p, table, orderBy);
-            for (int i = 0; i < replicas; i++) {
-                try (Connection r = db.replica(i)) {
-                    assertThat(TestTopologies.dump(r, table, orderBy)).as("replica " + i + " of " + table).isEqualTo(expected);
+                    assertThat(TestTopology.dump(r, table, orderBy)).as("replica " + i + " of " + table).isEqualTo(expected);
                 }
             }
             return expected;
@@ -79,11 +57,95 @@ class DeterminismTest {
         return out;
     }
 
-    // ------------------------------------------------------------------ H2
+    // ------------------------------------------------------------------ every engine
+
+    /**
+     * Generated keys (one row at a time, batched, several rows per statement, after a gap only
+     * the primary has) together with non-deterministic DEFAULTs of omitted columns: the replicas get
+     * the primary's keys and the primary's default values.
+     */
+    @PerEngine
+    void identityKeysAndNonDeterministicDefaultsTogether(Engine engine) throws Exception {
+        boolean h2 = engine == Engine.H2 || engine == Engine.H2_TCP;
+        String defaults = switch (engine) {
+            case H2, H2_TCP -> "created TIMESTAMP(6) DEFAULT CURRENT_TIMESTAMP(6), ref UUID DEFAULT RANDOM_UUID()";
+            case MARIADB -> "created DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6), ref CHAR(36) DEFAULT (UUID())";
+            case POSTGRESQL -> "created TIMESTAMP(6) DEFAULT CURRENT_TIMESTAMP(6), ref UUID DEFAULT gen_random_uuid()";
+        };
+        try (Connection c = start(engine, 1); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE item (id " + engine.identity() + " PRIMARY KEY, name VARCHAR(20), " + defaults + ")"
+                    + engine.tableOptions());
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO item (name) VALUES (?)", Statement.RETURN_GENERATED_KEYS)) {
+                for (int i = 0; i < 3; i++) {
+                    pause();
+                    ps.setString(1, "n" + i);
+                    ps.executeUpdate();
+                    try (ResultSet k = ps.getGeneratedKeys()) {
+                        assertThat(k.next()).isTrue();
+                        assertThat(k.getLong(1)).isEqualTo(i + 1);
+                    }
+                }
+                for (int i = 3; i < 8; i++) {
+                    ps.setString(1, "n" + i);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                List<Long> ids = new ArrayList<>();
+                try (ResultSet k = ps.getGeneratedKeys()) {
+                    while (k.next()) ids.add(k.getLong(1));
+                }
+                assertThat(ids).containsExactly(4L, 5L, 6L, 7L, 8L);
+            }
+            try (Connection p = topo.primary(); Statement ps = p.createStatement()) {
+                ps.execute(engine.restartIdentity("item", "id", 500)); // a gap only the primary has
+            }
+            pause();
+            st.executeUpdate("INSERT INTO item (name) VALUES ('x'), ('y')", Statement.RETURN_GENERATED_KEYS);
+            List<Long> ids = new ArrayList<>();
+            try (ResultSet k = st.getGeneratedKeys()) {
+                while (k.next()) ids.add(k.getLong(1));
+            }
+            assertThat(ids).containsExactly(500L, 501L);
+            if (h2) {
+                // Hibernate's IDENTITY insert on H2 lists the key with DEFAULT
+                try (PreparedStatement ps = c.prepareStatement("insert into item (name, id) values (?, default)", Statement.RETURN_GENERATED_KEYS)) {
+                    for (int i = 0; i < 4; i++) {
+                        ps.setString(1, "h" + i);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                    ids.clear();
+                    try (ResultSet k = ps.getGeneratedKeys()) {
+                        while (k.next()) ids.add(k.getLong(1));
+                    }
+                    assertThat(ids).containsExactly(502L, 503L, 504L, 505L);
+                }
+            }
+            st.executeUpdate("INSERT INTO item (name, created) VALUES ('now', NOW())", Statement.RETURN_GENERATED_KEYS);
+        }
+        int expected = 3 + 5 + 2 + (h2 ? 4 : 0) + 1;
+        List<List<String>> rows = assertIdentical("item", "id", 1);
+        assertThat(rows).hasSize(expected);
+        assertThat(new HashSet<>(column(rows, 3))).as("one ref per row").hasSize(expected);
+    }
+
+    @PerEngine
+    void sessionFunctionsAreStillRefused(Engine engine) throws Exception {
+        try (Connection c = start(engine, 1); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE s (id INT PRIMARY KEY, who VARCHAR(50))" + engine.tableOptions());
+            assertThatThrownBy(() -> st.executeUpdate("INSERT INTO s (id, who) VALUES (1, CURRENT_USER)"))
+                    .isInstanceOf(SQLFeatureNotSupportedException.class).hasMessageContaining("CURRENT_USER");
+            assertThatThrownBy(() -> st.executeUpdate("INSERT INTO s (id, who) VALUES (2, DATABASE())"))
+                    .isInstanceOf(SQLFeatureNotSupportedException.class).hasMessageContaining("DATABASE");
+            assertThat(TestTopology.count(c, "s")).isZero();
+        }
+    }
+
+    // ------------------------------------------------------------------ H2's functions
 
     @Test
     void timeFunctionsInInsertUpdateAndDeleteAreEvaluatedOnce() throws Exception {
-        try (Connection c = h2(2); Statement st = c.createStatement()) {
+        try (Connection c = start(Engine.H2, 2); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE ev (id INT PRIMARY KEY, at TIMESTAMP(9), d DATE, note VARCHAR(20))");
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO ev (id, at, d) VALUES (?, CURRENT_TIMESTAMP, CURRENT_DATE)")) {
                 for (int i = 1; i <= 5; i++) {
@@ -104,14 +166,14 @@ class DeterminismTest {
             }
             c.commit();
         }
-        List<List<String>> rows = assertIdenticalH2("ev", "id", 2);
+        List<List<String>> rows = assertIdentical("ev", "id", 2);
         assertThat(rows).hasSize(6);
         assertThat(column(rows, 1)).doesNotContain("null");
     }
 
     @Test
     void perRowFunctionsInInsertValuesGetOneValuePerRow() throws Exception {
-        try (Connection c = h2(2); Statement st = c.createStatement()) {
+        try (Connection c = start(Engine.H2, 2); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE u (id INT PRIMARY KEY, g UUID, r DOUBLE PRECISION, n INT)");
             st.executeUpdate("INSERT INTO u (id, g, r, n) VALUES (1, RANDOM_UUID(), RAND(), FLOOR(RAND() * 1000000)),"
                     + " (2, RANDOM_UUID(), RAND(), FLOOR(RAND() * 1000000)), (3, RANDOM_UUID(), RAND(), 0)");
@@ -127,7 +189,7 @@ class DeterminismTest {
             assertThatThrownBy(() -> st.executeUpdate("DELETE FROM u WHERE g = RANDOM_UUID()"))
                     .isInstanceOf(SQLFeatureNotSupportedException.class).hasMessageContaining("RANDOM_UUID");
         }
-        List<List<String>> rows = assertIdenticalH2("u", "id", 2);
+        List<List<String>> rows = assertIdentical("u", "id", 2);
         assertThat(rows).hasSize(13);
         assertThat(new HashSet<>(column(rows, 1))).hasSize(13);
         assertThat(new HashSet<>(column(rows, 2))).hasSize(13);
@@ -135,7 +197,7 @@ class DeterminismTest {
 
     @Test
     void omittedNonDeterministicDefaultsAreEvaluatedOnThePrimary() throws Exception {
-        try (Connection c = h2(2); Statement st = c.createStatement()) {
+        try (Connection c = start(Engine.H2, 2); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE migration (id INT PRIMARY KEY, name VARCHAR(20),"
                     + " installed_on TIMESTAMP(6) DEFAULT CURRENT_TIMESTAMP(6) NOT NULL,"
                     + " token UUID DEFAULT RANDOM_UUID(), kind VARCHAR(5) DEFAULT 'x')");
@@ -164,60 +226,15 @@ class DeterminismTest {
             }
             c.commit();
         }
-        List<List<String>> rows = assertIdenticalH2("migration", "id", 2);
+        List<List<String>> rows = assertIdentical("migration", "id", 2);
         assertThat(rows).hasSize(48);
         assertThat(new HashSet<>(column(rows, 3))).hasSize(48);
         assertThat(column(rows, 4)).containsOnly("x");
     }
 
     @Test
-    void identityKeysAndNonDeterministicDefaultsTogether() throws Exception {
-        try (Connection c = h2(1); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE item (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, name VARCHAR(20),"
-                    + " created TIMESTAMP(6) DEFAULT CURRENT_TIMESTAMP(6), ref UUID DEFAULT RANDOM_UUID())");
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO item (name) VALUES (?)", Statement.RETURN_GENERATED_KEYS)) {
-                for (int i = 0; i < 3; i++) {
-                    pause();
-                    ps.setString(1, "n" + i);
-                    ps.executeUpdate();
-                    try (ResultSet k = ps.getGeneratedKeys()) {
-                        assertThat(k.next()).isTrue();
-                        assertThat(k.getLong(1)).isEqualTo(i + 1);
-                    }
-                }
-            }
-            try (Connection p = topo.primary(); Statement ps = p.createStatement()) {
-                ps.execute("ALTER TABLE item ALTER COLUMN id RESTART WITH 500"); // a gap only the primary has
-            }
-            st.executeUpdate("INSERT INTO item (name) VALUES ('x'), ('y')", Statement.RETURN_GENERATED_KEYS);
-            List<Long> ids = new ArrayList<>();
-            try (ResultSet k = st.getGeneratedKeys()) {
-                while (k.next()) ids.add(k.getLong(1));
-            }
-            assertThat(ids).containsExactly(500L, 501L);
-            // Hibernate's IDENTITY insert on H2 lists the key with DEFAULT
-            try (PreparedStatement ps = c.prepareStatement("insert into item (name, id) values (?, default)", Statement.RETURN_GENERATED_KEYS)) {
-                for (int i = 0; i < 4; i++) {
-                    ps.setString(1, "h" + i);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-                ids.clear();
-                try (ResultSet k = ps.getGeneratedKeys()) {
-                    while (k.next()) ids.add(k.getLong(1));
-                }
-                assertThat(ids).containsExactly(502L, 503L, 504L, 505L);
-            }
-            st.executeUpdate("INSERT INTO item (name, created) VALUES ('now', NOW())", Statement.RETURN_GENERATED_KEYS);
-        }
-        List<List<String>> rows = assertIdenticalH2("item", "id", 1);
-        assertThat(rows).hasSize(10);
-        assertThat(new HashSet<>(column(rows, 3))).hasSize(10);
-    }
-
-    @Test
     void writesWithoutNonDeterminismAreNotRewritten() throws Exception {
-        try (Connection c = h2(1); Statement st = c.createStatement()) {
+        try (Connection c = start(Engine.H2, 1); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE plain (id INT PRIMARY KEY, name VARCHAR(20) DEFAULT 'n')");
             st.executeUpdate("INSERT INTO plain (id) VALUES (1)");
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO plain (id, name) VALUES (?, ?)")) {
@@ -228,28 +245,14 @@ class DeterminismTest {
                 assertThat(ps.unwrap(org.h2.jdbc.JdbcPreparedStatement.class).toString()).contains("INSERT INTO plain (id, name) VALUES (?, ?)");
             }
         }
-        assertIdenticalH2("plain", "id", 1);
+        assertIdentical("plain", "id", 1);
     }
 
-    @Test
-    void sessionFunctionsAreStillRefused() throws Exception {
-        try (Connection c = h2(1); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE s (id INT PRIMARY KEY, who VARCHAR(50))");
-            assertThatThrownBy(() -> st.executeUpdate("INSERT INTO s (id, who) VALUES (1, CURRENT_USER)"))
-                    .isInstanceOf(SQLFeatureNotSupportedException.class).hasMessageContaining("CURRENT_USER");
-            assertThatThrownBy(() -> st.executeUpdate("INSERT INTO s (id, who) VALUES (2, DATABASE())"))
-                    .isInstanceOf(SQLFeatureNotSupportedException.class).hasMessageContaining("DATABASE");
-            assertThat(TestTopologies.count(c, "s")).isZero();
-        }
-    }
-
-    // ------------------------------------------------------------------ MariaDB
+    // ------------------------------------------------------------------ MariaDB's functions
 
     @Test
     void mariaDbFunctionsAndDefaults() throws Exception {
-        db = new MariaDb(dir, 2, null);
-        ds = ShardlineDataSource.forUrl(db.url);
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = start(Engine.MARIADB, 2); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE ev (id INT PRIMARY KEY, at DATETIME(6), g CHAR(36), r DOUBLE, u BIGINT UNSIGNED,"
                     + " created TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), token CHAR(36) DEFAULT (UUID())) ENGINE=InnoDB");
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO ev (id, at, g) VALUES (?, NOW(6), UUID())")) {
@@ -275,44 +278,9 @@ class DeterminismTest {
             assertThatThrownBy(() -> st.executeUpdate("INSERT INTO ev (id, u) VALUES (200, CONNECTION_ID())"))
                     .isInstanceOf(SQLFeatureNotSupportedException.class).hasMessageContaining("CONNECTION_ID");
         }
-        List<List<String>> rows = assertIdenticalMariaDb("ev", "id", 2);
+        List<List<String>> rows = assertIdentical("ev", "id", 2);
         assertThat(rows).hasSize(36);
         assertThat(new HashSet<>(column(rows, 6))).hasSize(36);
         assertThat(column(rows, 5)).doesNotContain("null");
-    }
-
-    @Test
-    void mariaDbAutoIncrementWithTimestampDefault() throws Exception {
-        db = new MariaDb(dir, 1, null);
-        ds = ShardlineDataSource.forUrl(db.url);
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE item (id BIGINT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(20),"
-                    + " created DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6), ref CHAR(36) DEFAULT (UUID())) ENGINE=InnoDB");
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO item (name) VALUES (?)", Statement.RETURN_GENERATED_KEYS)) {
-                for (int i = 0; i < 5; i++) {
-                    ps.setString(1, "n" + i);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-                List<Long> ids = new ArrayList<>();
-                try (ResultSet k = ps.getGeneratedKeys()) {
-                    while (k.next()) ids.add(k.getLong(1));
-                }
-                assertThat(ids).containsExactly(1L, 2L, 3L, 4L, 5L);
-            }
-            try (Connection p = db.primary(); Statement ps = p.createStatement()) {
-                ps.execute("ALTER TABLE item AUTO_INCREMENT = 300");
-            }
-            pause();
-            st.executeUpdate("INSERT INTO item (name) VALUES ('x'), ('y')", Statement.RETURN_GENERATED_KEYS);
-            List<Long> ids = new ArrayList<>();
-            try (ResultSet k = st.getGeneratedKeys()) {
-                while (k.next()) ids.add(k.getLong(1));
-            }
-            assertThat(ids).containsExactly(300L, 301L);
-        }
-        List<List<String>> rows = assertIdenticalMariaDb("item", "id", 1);
-        assertThat(rows).hasSize(7);
-        assertThat(new HashSet<>(column(rows, 3))).hasSize(7);
     }
 }

@@ -63,28 +63,30 @@ class DriverTest {
 
     @Test
     void oneRuntimePerUrlSharedByEveryConnection() throws Exception {
-        TestTopologies.H2 topo = new TestTopologies.H2(dir, 2, null);
-        try (Connection first = DriverManager.getConnection(topo.url)) {
-            ShardlineRuntime rt = ShardlineDriver.runtime(topo.url);
-            long appliers = shardlineThreads("shardline-applier-");
-            assertThat(appliers).isEqualTo(2); // one applier per replica
-            assertThat(shardlineThreads("shardline-maintenance")).isEqualTo(1);
-            for (int i = 0; i < 20; i++) {
-                try (Connection c = DriverManager.getConnection(topo.url)) {
-                    assertThat(((ShardlineConnection) c).runtime).isSameAs(rt);
+        try (TestTopology topo = TestTopology.on(Engine.H2).replicas(2).build()) {
+            String url = topo.url();
+            try (Connection first = DriverManager.getConnection(url)) {
+                ShardlineRuntime rt = ShardlineDriver.runtime(url);
+                long appliers = shardlineThreads("shardline-applier-");
+                assertThat(appliers).isEqualTo(2); // one applier per replica
+                assertThat(shardlineThreads("shardline-maintenance")).isEqualTo(1);
+                for (int i = 0; i < 20; i++) {
+                    try (Connection c = DriverManager.getConnection(url)) {
+                        assertThat(((ShardlineConnection) c).runtime).isSameAs(rt);
+                    }
                 }
+                // opening connections started no runtime threads and built no pools
+                assertThat(shardlineThreads("shardline-applier-")).isEqualTo(appliers);
+                assertThat(shardlineThreads("shardline-maintenance")).isEqualTo(1);
+                assertThat(ShardlineDriver.runtime(url)).isSameAs(rt);
+            } finally {
+                ShardlineDriver.close(url);
             }
-            // opening connections started no runtime threads and built no pools
-            assertThat(shardlineThreads("shardline-applier-")).isEqualTo(appliers);
-            assertThat(shardlineThreads("shardline-maintenance")).isEqualTo(1);
-            assertThat(ShardlineDriver.runtime(topo.url)).isSameAs(rt);
-        } finally {
-            ShardlineDriver.close(topo.url);
+            Thread.sleep(100);
+            assertThat(Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("shardline-applier") && t.isAlive())
+                    .map(Thread::getName).filter(n -> n.contains("replica-"))).isEmpty();
         }
-        Thread.sleep(100);
-        assertThat(Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("shardline-applier") && t.isAlive())
-                .map(Thread::getName).filter(n -> n.contains("replica-"))).isEmpty();
     }
 
     private static long shardlineThreads(String prefix) {

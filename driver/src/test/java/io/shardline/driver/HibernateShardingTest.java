@@ -9,10 +9,7 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,9 +17,7 @@ import java.util.List;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.Transaction;
-import org.hibernate.cfg.Configuration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Hibernate, unchanged, over two shards: snowflake ids, routed lookups, JPQL across shards. */
 class HibernateShardingTest {
@@ -50,36 +45,14 @@ class HibernateShardingTest {
         String status;
     }
 
-    @TempDir
-    Path dir;
-
     @Test
     void entitiesSpreadOverShardsAndQueriesMergeAcrossThem() throws Exception {
-        String prefix = "hsh" + System.nanoTime();
-        String[] nodes = {"s0p", "s0r", "s1p", "s1r"};
-        StringBuilder y = new StringBuilder("dataSources:\n");
-        for (String n : nodes) {
-            y.append("  ").append(n).append(": { url: \"jdbc:h2:mem:").append(prefix).append('_').append(n)
-                    .append(";DB_CLOSE_DELAY=-1\", username: sa }\n");
-        }
-        y.append("shards:\n  s0: { primary: s0p, replicas: [s0r] }\n  s1: { primary: s1p, replicas: [s1r] }\n")
-                .append("tables:\n")
-                .append("  customers: { shardKey: id, strategy: hash, keyGenerator: { column: id, type: snowflake } }\n")
-                .append("  orders: { shardKey: customer_id, strategy: mod, keyGenerator: { column: id, type: snowflake } }\n");
-        Path yaml = dir.resolve("h.yaml");
-        Files.writeString(yaml, y.toString());
-        String url = "jdbc:shardline:file:" + yaml;
-        SessionFactory sf = new Configuration()
-                .addAnnotatedClass(Customer.class)
-                .addAnnotatedClass(PurchaseOrder.class)
-                .setProperty("hibernate.connection.url", url)
-                .setProperty("hibernate.connection.driver_class", ShardlineDriver.class.getName())
-                .setProperty("hibernate.connection.autocommit", "true")
-                .setProperty("hibernate.connection.pool_size", "4")
-                .setProperty("hibernate.hbm2ddl.auto", "create")
-                .buildSessionFactory();
-        ShardlineDataSource ds = ShardlineDataSource.forUrl(url);
-        try {
+        try (TestTopology topo = TestTopology.on(Engine.H2).shards(2).replicas(1)
+                .table("customers", "{ shardKey: id, strategy: hash, keyGenerator: { column: id, type: snowflake } }")
+                .table("orders", "{ shardKey: customer_id, strategy: mod, keyGenerator: { column: id, type: snowflake } }")
+                .build()) {
+            SessionFactory sf = HibernateFixture.sessionFactory(topo, Customer.class, PurchaseOrder.class);
+            ShardlineDataSource ds = topo.dataSource();
             List<Long> customerIds = new ArrayList<>();
             List<Long> orderIds = new ArrayList<>();
             try (Session s = sf.openSession()) {
@@ -138,21 +111,17 @@ class HibernateShardingTest {
             assertThat(ds.awaitReplication(Duration.ofSeconds(20))).isTrue();
             long orders = 0;
             for (int shard = 0; shard < 2; shard++) {
-                try (Connection p = DriverManager.getConnection("jdbc:h2:mem:" + prefix + "_s" + shard + "p", "sa", "");
-                     Connection r = DriverManager.getConnection("jdbc:h2:mem:" + prefix + "_s" + shard + "r", "sa", "")) {
+                try (Connection p = topo.direct(topo.primaryName(shard)); Connection r = topo.direct(topo.replicaName(shard, 0))) {
                     try (var st = p.createStatement(); var rs = st.executeQuery("SELECT customer_id FROM orders")) {
                         while (rs.next()) assertThat(Math.floorMod(rs.getLong(1), 2)).isEqualTo(shard);
                     }
-                    orders += TestTopologies.count(p, "orders");
-                    assertThat(TestTopologies.count(p, "customers")).isPositive();
-                    assertThat(TestTopologies.dump(r, "orders", "id")).isEqualTo(TestTopologies.dump(p, "orders", "id"));
-                    assertThat(TestTopologies.dump(r, "customers", "id")).isEqualTo(TestTopologies.dump(p, "customers", "id"));
+                    orders += TestTopology.count(p, "orders");
+                    assertThat(TestTopology.count(p, "customers")).isPositive();
+                    assertThat(TestTopology.dump(r, "orders", "id")).isEqualTo(TestTopology.dump(p, "orders", "id"));
+                    assertThat(TestTopology.dump(r, "customers", "id")).isEqualTo(TestTopology.dump(p, "customers", "id"));
                 }
             }
             assertThat(orders).isEqualTo(59);
-        } finally {
-            sf.close();
-            ds.close();
         }
     }
 }

@@ -9,7 +9,6 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -22,14 +21,11 @@ import java.util.TreeMap;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.Transaction;
-import org.hibernate.cfg.Configuration;
 import org.hibernate.dialect.Dialect;
 import org.hibernate.engine.jdbc.dialect.internal.StandardDialectResolver;
 import org.hibernate.engine.jdbc.dialect.spi.DatabaseMetaDataDialectResolutionInfoAdapter;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.AutoClose;
 
 /**
  * Hibernate ORM, unchanged, over a {@code jdbc:shardline:} URL: the dialect is detected from the
@@ -63,59 +59,29 @@ class HibernateTest {
         }
     }
 
-    /** Direct, non-Shardline access to one physical node. */
-    interface Node {
-        Connection open() throws Exception;
-    }
-
-    @TempDir
-    Path dir;
+    @AutoClose
+    TestTopology topo;
     SessionFactory sf;
     ShardlineDataSource ds;
-    MariaDb mariaDb;
 
-    @AfterEach
-    void stop() throws Exception {
-        // Hibernate first: the data source shares (and on close shuts down) the URL's runtime
-        if (sf != null) sf.close();
-        if (ds != null) ds.close();
-        if (mariaDb != null) mariaDb.close();
-    }
-
-    @Test
-    void hibernateOverH2ReplicatesEveryWriteAndReadsFromReplicas() throws Exception {
-        TestTopologies.H2 topo = new TestTopologies.H2(dir, 2, null);
-        run(topo.url, "H2", true, topo::primary, List.of(() -> topo.replica(0), () -> topo.replica(1)),
-                "ALTER TABLE product ALTER COLUMN id RESTART WITH 1000");
-    }
-
-    @Test
-    void hibernateOverMariaDbReplicatesEveryWriteAndReadsFromReplicas() throws Exception {
-        mariaDb = new MariaDb(dir, 2, null); // skips unless -Pmariadb
-        MariaDb db = mariaDb;
-        // fractional seconds: false, as without Shardline (Connector/J takes MariaDB's "5.5.5-10.x"
-        // for a server without them and drops them; the physical comparison still covers the column)
-        run(db.url, "MySQL", false, db::primary, List.of(() -> db.replica(0), () -> db.replica(1)),
-                "ALTER TABLE product AUTO_INCREMENT = 1000");
-    }
-
-    private void run(String url, String expectedDialect, boolean fractionalSeconds, Node primary, List<Node> replicas, String identityGap)
-            throws Exception {
-        ds = ShardlineDataSource.forUrl(url);
-        sf = new Configuration()
-                .addAnnotatedClass(Product.class)
-                .setProperty("hibernate.connection.url", url)
-                .setProperty("hibernate.connection.driver_class", ShardlineDriver.class.getName())
-                .setProperty("hibernate.connection.autocommit", "true")
-                .setProperty("hibernate.connection.pool_size", "4")
-                .setProperty("hibernate.hbm2ddl.auto", "create")
-                .setProperty("hibernate.show_sql", "false")
-                .buildSessionFactory();
+    @PerEngine
+    void hibernateReplicatesEveryWriteAndReadsFromReplicas(Engine engine) throws Exception {
+        // fractional seconds on MariaDB: false, as without Shardline (Connector/J takes MariaDB's
+        // "5.5.5-10.x" for a server without them and drops them; the physical comparison still covers the column)
+        String expectedDialect = switch (engine) {
+            case H2, H2_TCP -> "H2";
+            case MARIADB -> "MySQL";
+            case POSTGRESQL -> "PostgreSQL";
+        };
+        boolean fractionalSeconds = engine != Engine.MARIADB;
+        topo = TestTopology.on(engine).replicas(2).build();
+        ds = topo.dataSource();
+        sf = HibernateFixture.sessionFactory(topo, Product.class);
         Dialect dialect = sf.unwrap(SessionFactoryImplementor.class).getJdbcServices().getDialect();
         assertThat(dialect.getClass().getSimpleName()).as("dialect detected through Shardline").contains(expectedDialect);
         // exactly what Hibernate detects from the physical primary's own metadata, version included
         // (MariaDB through mysql-connector-j reports "MySQL": Hibernate picks MySQLDialect there too)
-        try (Connection p = primary.open()) {
+        try (Connection p = topo.primary()) {
             Dialect direct = new StandardDialectResolver()
                     .resolveDialect(new DatabaseMetaDataDialectResolutionInfoAdapter(p.getMetaData()));
             assertThat(dialect.getClass()).isEqualTo(direct.getClass());
@@ -128,8 +94,8 @@ class HibernateTest {
         // sequence made behind Shardline's back: the replicas must still receive the primary's ids
         for (int tx = 0; tx < 5; tx++) {
             if (tx == 2) {
-                try (Connection p = primary.open(); Statement st = p.createStatement()) {
-                    st.execute(identityGap);
+                try (Connection p = topo.primary(); Statement st = p.createStatement()) {
+                    st.execute(engine.restartIdentity("product", "id", 1000));
                 }
             }
             try (Session s = sf.openSession()) {
@@ -225,17 +191,17 @@ class HibernateTest {
 
         // the physical databases: both replicas hold exactly the primary's rows, with its ids
         assertThat(ds.awaitReplication(Duration.ofSeconds(30))).isTrue();
-        try (Connection p = primary.open()) {
-            List<List<String>> expected = TestTopologies.dump(p, "product", "id");
+        try (Connection p = topo.primary()) {
+            List<List<String>> expected = TestTopology.dump(p, "product", "id");
             assertThat(expected).hasSize(50 - deleted.size());
             List<Long> primaryIds = new ArrayList<>();
             for (List<String> row : expected) primaryIds.add(Long.parseLong(row.get(idColumn(p))));
             List<Long> live = new ArrayList<>(ids);
             live.removeAll(deleted);
             assertThat(primaryIds).isEqualTo(live);
-            for (int i = 0; i < replicas.size(); i++) {
-                try (Connection r = replicas.get(i).open()) {
-                    List<List<String>> actual = TestTopologies.dump(r, "product", "id");
+            for (int i = 0; i < 2; i++) {
+                try (Connection r = topo.replica(i)) {
+                    List<List<String>> actual = TestTopology.dump(r, "product", "id");
                     assertThat(actual).as("replica " + i).isEqualTo(expected);
                     List<Long> replicaIds = new ArrayList<>();
                     for (List<String> row : actual) replicaIds.add(Long.parseLong(row.get(idColumn(r))));

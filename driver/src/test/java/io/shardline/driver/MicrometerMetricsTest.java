@@ -7,26 +7,21 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.shardline.driver.metrics.ShardlineMeterBinder;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The status as Micrometer meters: lag and apply rate move under load. */
 class MicrometerMetricsTest {
 
-    @TempDir
-    Path dir;
-
     @Test
     void lagAndApplyMetersMoveUnderLoad() throws Exception {
-        TestTopologies.H2 t = new TestTopologies.H2(dir, 2, null);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (ShardlineDataSource ds = ShardlineDataSource.fromYaml(t.yaml)) {
+        try (TestTopology t = TestTopology.on(Engine.H2).replicas(2).build()) {
+            ShardlineDataSource ds = t.dataSource();
             AutoCloseable binding = ds.bindTo(registry, "datasource", "orders");
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE reading (id INT PRIMARY KEY, val INT)");
@@ -80,8 +75,8 @@ class MicrometerMetricsTest {
 
     @Test
     void bindToRefusesWhatIsNotARegistry() throws Exception {
-        TestTopologies.H2 t = new TestTopologies.H2(dir, 1, null);
-        try (ShardlineDataSource ds = ShardlineDataSource.fromYaml(t.yaml)) {
+        try (TestTopology t = TestTopology.on(Engine.H2).replicas(1).build()) {
+            ShardlineDataSource ds = t.dataSource();
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> ds.bindTo("not a registry"))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MeterRegistry");
         }

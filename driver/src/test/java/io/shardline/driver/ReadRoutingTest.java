@@ -2,8 +2,6 @@ package io.shardline.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,32 +12,25 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.h2.tools.Server;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Balancing, health, lag and read-your-writes, measured on what each node actually served. */
 class ReadRoutingTest {
 
-    @TempDir
-    Path dir;
+    @AutoClose
+    TestTopology topo;
     ShardlineDataSource ds;
 
-    @AfterEach
-    void stop() {
-        if (ds != null) ds.close();
-    }
-
-    private TestTopologies.H2 start(int replicas, String extraYaml) throws Exception {
-        TestTopologies.H2 topo = new TestTopologies.H2(dir, replicas, extraYaml);
-        ds = ShardlineDataSource.forUrl(topo.url);
+    /** Builds the topology and table kv with one row, replicated. */
+    private void start(TestTopology.Builder topology) throws Exception {
+        topo = topology.build();
+        ds = topo.dataSource();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE kv (k INT PRIMARY KEY, v INT)");
             st.execute("INSERT INTO kv VALUES (1, 0)");
         }
         assertThat(ds.awaitReplication(Duration.ofSeconds(10))).isTrue();
-        return topo;
     }
 
     private Map<String, Long> reads() {
@@ -67,7 +58,7 @@ class ReadRoutingTest {
 
     @Test
     void roundRobinSpreadsEvenlyOverThreeReplicas() throws Exception {
-        start(3, null);
+        start(TestTopology.on(Engine.H2).replicas(3));
         Map<String, Long> before = reads();
         readMany(3000);
         Map<String, Long> d = delta(before, reads());
@@ -77,17 +68,7 @@ class ReadRoutingTest {
 
     @Test
     void weightedSplitsOneToTwo() throws Exception {
-        TestTopologies.H2 topo = new TestTopologies.H2(dir, 2, "reads: { balancer: weighted }\n");
-        // give replica-1 weight 2 by rewriting the shard line
-        String yaml = Files.readString(topo.yaml).replace("replicas: [replica-0, replica-1]",
-                "replicas: [replica-0, { dataSource: replica-1, weight: 2 }]");
-        Files.writeString(topo.yaml, yaml);
-        ds = ShardlineDataSource.forUrl(topo.url);
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE kv (k INT PRIMARY KEY, v INT)");
-            st.execute("INSERT INTO kv VALUES (1, 0)");
-        }
-        assertThat(ds.awaitReplication(Duration.ofSeconds(10))).isTrue();
+        start(TestTopology.on(Engine.H2).replicas(2).reads("balancer", "weighted").weight("replica-1", 2));
         Map<String, Long> before = reads();
         readMany(3000);
         Map<String, Long> d = delta(before, reads());
@@ -97,66 +78,46 @@ class ReadRoutingTest {
 
     @Test
     void aStoppedReplicaCostsNoFailedReadAndServesAgainWhenBack() throws Exception {
-        int port = ReplicaOutageTest.freePort();
-        Path base = Files.createDirectories(dir.resolve("srv"));
-        Server server = ReplicaOutageTest.startServer(port, base);
-        String prefix = "rr" + System.nanoTime();
-        Path yaml = dir.resolve("t.yaml");
-        Files.writeString(yaml, "dataSources:\n"
-                + "  primary: { url: \"jdbc:h2:mem:" + prefix + "_p;DB_CLOSE_DELAY=-1\", username: sa }\n"
-                + "  local: { url: \"jdbc:h2:mem:" + prefix + "_l;DB_CLOSE_DELAY=-1\", username: sa }\n"
-                + "  remote: { url: \"jdbc:h2:tcp://127.0.0.1:" + port + "/./" + prefix + "_r\", username: sa,"
-                + " pool: { connectionTimeout: 300 } }\n"
-                + "shards:\n  s0: { primary: primary, replicas: [local, remote] }\n"
-                + "replication: { retry: { initialBackoff: 50ms, maxBackoff: 400ms } }\n");
-        try {
-            ds = ShardlineDataSource.fromYaml(yaml);
-            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-                st.execute("CREATE TABLE kv (k INT PRIMARY KEY, v INT)");
-                st.execute("INSERT INTO kv VALUES (1, 0)");
-            }
-            assertThat(ds.awaitReplication(Duration.ofSeconds(10))).isTrue();
-            AtomicBoolean running = new AtomicBoolean(true);
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            AtomicLong done = new AtomicLong();
-            Thread reader = new Thread(() -> {
-                try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT v FROM kv WHERE k = 1")) {
-                    while (running.get()) {
-                        try (ResultSet rs = ps.executeQuery()) {
-                            rs.next();
-                            rs.getInt(1);
-                        }
-                        done.incrementAndGet();
+        start(TestTopology.on(Engine.H2).replicas("local", "remote").interruptible("remote")
+                .pool("remote", "connectionTimeout: 300").retry("50ms", "400ms"));
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicLong done = new AtomicLong();
+        Thread reader = new Thread(() -> {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT v FROM kv WHERE k = 1")) {
+                while (running.get()) {
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        rs.getInt(1);
                     }
-                } catch (Throwable t) {
-                    failure.set(t);
+                    done.incrementAndGet();
                 }
-            });
-            reader.start();
-            Thread.sleep(300);
-            assertThat(reads().get("remote")).isPositive();
-            server.stop();
-            Thread.sleep(500); // the first failing reads eject it; the applier marks it DOWN
-            long remoteWhileDown = reads().get("remote");
-            long doneWhileDown = done.get();
-            Thread.sleep(700);
-            assertThat(reads().get("remote")).isEqualTo(remoteWhileDown);
-            assertThat(done.get()).isGreaterThan(doneWhileDown); // reads went on elsewhere
-            server = ReplicaOutageTest.startServer(port, base);
-            long backAt = reads().get("remote");
-            for (int i = 0; i < 100 && reads().get("remote") == backAt; i++) Thread.sleep(50);
-            running.set(false);
-            reader.join(5000);
-            assertThat(failure.get()).isNull();
-            assertThat(reads().get("remote")).as(ds.status().toString()).isGreaterThan(backAt);
-        } finally {
-            server.stop();
-        }
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        reader.start();
+        Thread.sleep(300);
+        assertThat(reads().get("remote")).isPositive();
+        topo.takeDown("remote");
+        Thread.sleep(500); // the first failing reads eject it; the applier marks it DOWN
+        long remoteWhileDown = reads().get("remote");
+        long doneWhileDown = done.get();
+        Thread.sleep(700);
+        assertThat(reads().get("remote")).isEqualTo(remoteWhileDown);
+        assertThat(done.get()).isGreaterThan(doneWhileDown); // reads went on elsewhere
+        topo.bringUp("remote");
+        long backAt = reads().get("remote");
+        for (int i = 0; i < 100 && reads().get("remote") == backAt; i++) Thread.sleep(50);
+        running.set(false);
+        reader.join(5000);
+        assertThat(failure.get()).isNull();
+        assertThat(reads().get("remote")).as(ds.status().toString()).isGreaterThan(backAt);
     }
 
     @Test
     void aReplicaBehindMaxLagGetsNoReads() throws Exception {
-        start(2, "reads: { consistency: eventual, maxLag: 300ms }\n");
+        start(TestTopology.on(Engine.H2).replicas(2).reads("consistency", "eventual").reads("maxLag", "300ms"));
         ds.pauseReplica("replica-0");
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.executeUpdate("UPDATE kv SET v = 1 WHERE k = 1");
@@ -176,7 +137,7 @@ class ReadRoutingTest {
 
     @Test
     void readYourWritesNeverReadsStaleValuesYetUsesCaughtUpReplicas() throws Exception {
-        start(2, null);
+        start(TestTopology.on(Engine.H2).replicas(2));
         Map<String, Long> before = reads();
         try (Connection c = ds.getConnection();
              PreparedStatement up = c.prepareStatement("UPDATE kv SET v = ? WHERE k = 1");
@@ -202,7 +163,7 @@ class ReadRoutingTest {
 
     @Test
     void aSessionTokenCarriesReadYourWritesToAnotherConnection() throws Exception {
-        start(2, null);
+        start(TestTopology.on(Engine.H2).replicas(2));
         ds.pauseReplica("replica-0");
         ds.pauseReplica("replica-1");
         String token;

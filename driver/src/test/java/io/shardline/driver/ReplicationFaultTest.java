@@ -2,7 +2,6 @@ package io.shardline.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
@@ -10,35 +9,28 @@ import io.shardline.replication.ReplicationListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.AutoClose;
 
-/** Poison entries, synchronous acknowledgement and scheduled apply on H2. */
+/** Poison entries, log pruning, synchronous acknowledgement and scheduled apply, on every engine. */
 class ReplicationFaultTest {
 
-    @TempDir
-    Path dir;
-    TestTopologies.H2 topo;
+    @AutoClose
+    TestTopology topo;
     ShardlineDataSource ds;
 
-    void start(String extraYaml) throws Exception {
-        topo = new TestTopologies.H2(dir, 2, extraYaml);
-        ds = ShardlineDataSource.forUrl(topo.url);
+    /** Two replicas and table acct; {@code settings} adds replication settings. */
+    void start(TestTopology.Builder settings) throws Exception {
+        topo = settings.replicas(2).build();
+        ds = topo.dataSource();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE acct (id INT PRIMARY KEY, owner VARCHAR(20), balance INT)");
+            st.execute("CREATE TABLE acct (id INT PRIMARY KEY, owner VARCHAR(20), balance INT)" + topo.engine().tableOptions());
         }
-        assertThat(ds.awaitReplication(Duration.ofSeconds(10))).isTrue();
+        assertThat(ds.awaitReplication(Duration.ofSeconds(20))).isTrue();
     }
 
-    @AfterEach
-    void stop() {
-        if (ds != null) ds.close();
-    }
-
-    @Test
-    void aConstraintViolationHaltsOneReplicaUntilTheOperatorFixesAndResumesIt() throws Exception {
-        start("replication: { retry: { initialBackoff: 20ms, maxBackoff: 200ms } }\n");
+    @PerEngine
+    void aConstraintViolationHaltsOneReplicaUntilTheOperatorFixesAndResumesIt(Engine engine) throws Exception {
+        start(TestTopology.on(engine).retry("20ms", "200ms"));
         List<String> events = new CopyOnWriteArrayList<>();
         ds.addListener(new ReplicationListener() {
             @Override
@@ -56,32 +48,33 @@ class ReplicationFaultTest {
             st.executeUpdate("UPDATE acct SET balance = balance + 1 WHERE id = 1");
         }
         NodeStatus broken = awaitState("replica-0", "BROKEN");
-        assertThat(broken.lastError()).contains("log entry").contains(Long.toString(broken.position() + 1)).containsIgnoringCase("primary key");
+        assertThat(broken.lastError()).contains("log entry " + (broken.position() + 1)).containsIgnoringCase(engine.duplicateKeyError());
         assertThat(events).containsExactly("broken replica-0 at " + (broken.position() + 1));
         // the other replica went on; writes went on
-        assertThat(ReplicaOutageTest.awaitCaughtUp(ds, "replica-1").lagEntries()).isZero();
+        assertThat(topo.awaitCaughtUp("replica-1").lagEntries()).isZero();
         try (Connection p = topo.primary(); Connection r1 = topo.replica(1)) {
-            assertThat(TestTopologies.dump(r1, "acct", "id")).isEqualTo(TestTopologies.dump(p, "acct", "id"));
+            assertThat(TestTopology.dump(r1, "acct", "id")).isEqualTo(TestTopology.dump(p, "acct", "id"));
         }
         // nothing after the poison entry reached replica-0: the first insert did, the update did not
         try (Connection r0 = topo.replica(0)) {
-            assertThat(TestTopologies.dump(r0, "acct", "id")).extracting(row -> row.get(2)).containsExactly("10", "0");
+            assertThat(TestTopology.dump(r0, "acct", "id")).extracting(row -> row.get(2)).containsExactly("10", "0");
         }
         // the operator removes the intruder and resumes: replica-0 converges
         try (Connection r = topo.replica(0); Statement st = r.createStatement()) {
             st.execute("DELETE FROM acct WHERE id = 7");
         }
         ds.resumeReplica("replica-0");
-        assertThat(ds.awaitReplication(Duration.ofSeconds(10))).isTrue();
-        try (Connection p = topo.primary(); Connection r0 = topo.replica(0)) {
-            assertThat(TestTopologies.dump(r0, "acct", "id")).isEqualTo(TestTopologies.dump(p, "acct", "id"));
+        assertThat(ds.awaitReplication(Duration.ofSeconds(20))).isTrue();
+        try (Connection p = topo.primary(); Connection r0 = topo.replica(0); Connection r1 = topo.replica(1)) {
+            assertThat(TestTopology.dump(r0, "acct", "id")).isEqualTo(TestTopology.dump(p, "acct", "id"));
+            assertThat(TestTopology.dump(r1, "acct", "id")).isEqualTo(TestTopology.dump(p, "acct", "id"));
         }
         assertThat(awaitState("replica-0", "HEALTHY").lastError()).isNotNull();
     }
 
-    @Test
-    void anOperatorMaySkipAPoisonEntryExplicitly() throws Exception {
-        start("replication: { retry: { initialBackoff: 20ms, maxBackoff: 200ms } }\n");
+    @PerEngine
+    void anOperatorMaySkipAPoisonEntryExplicitly(Engine engine) throws Exception {
+        start(TestTopology.on(engine).retry("20ms", "200ms"));
         try (Connection r = topo.replica(0); Statement st = r.createStatement()) {
             st.execute("INSERT INTO acct VALUES (7, 'intruder', 0)");
         }
@@ -94,13 +87,13 @@ class ReplicationFaultTest {
         assertThat(ds.awaitReplication(Duration.ofSeconds(10))).isTrue();
         try (Connection r0 = topo.replica(0)) {
             // the skipped insert's row is not there (the intruder stays), the next entry was applied
-            assertThat(TestTopologies.dump(r0, "acct", "id")).containsExactly(List.of("7", "intruder", "0"), List.of("8", "c", "30"));
+            assertThat(TestTopology.dump(r0, "acct", "id")).containsExactly(List.of("7", "intruder", "0"), List.of("8", "c", "30"));
         }
     }
 
-    @Test
-    void appliedEntriesArePrunedAndAStalledReplicaRaisesTheLogSizeAlert() throws Exception {
-        start("replication: { logAlertEntries: 50 }\n");
+    @PerEngine
+    void appliedEntriesArePrunedAndAStalledReplicaRaisesTheLogSizeAlert(Engine engine) throws Exception {
+        start(TestTopology.on(engine).replication("logAlertEntries", "50"));
         List<String> alerts = new CopyOnWriteArrayList<>();
         ds.addListener(new ReplicationListener() {
             @Override
@@ -117,7 +110,7 @@ class ReplicationFaultTest {
         }
         for (int i = 0; i < 60 && alerts.isEmpty(); i++) Thread.sleep(100);
         assertThat(alerts).containsExactly("s0:50");
-        NodeStatus primary = ReplicaOutageTest.status(ds, "primary");
+        NodeStatus primary = topo.status("primary");
         assertThat(primary.logEntries()).isGreaterThan(50);
         // nothing replica-1 still needs was pruned
         try (Connection p = topo.primary()) {
@@ -134,17 +127,17 @@ class ReplicationFaultTest {
             assertThat(rows).isZero();
         }
         try (Connection p = topo.primary(); Connection r1 = topo.replica(1)) {
-            assertThat(TestTopologies.dump(r1, "acct", "id")).isEqualTo(TestTopologies.dump(p, "acct", "id"));
+            assertThat(TestTopology.dump(r1, "acct", "id")).isEqualTo(TestTopology.dump(p, "acct", "id"));
         }
     }
 
-    private static long logRows(Connection primary) throws Exception {
-        return TestTopologies.count(primary, "shardline.log");
+    private long logRows(Connection primary) throws Exception {
+        return TestTopology.count(primary, topo.engine().shardlineTable(primary, "log"));
     }
 
-    @Test
-    void syncCommitsReturnOnlyWhenEveryReplicaHasTheRow() throws Exception {
-        start("replication: { mode: sync, ackReplicas: all, ackTimeout: 5s }\n");
+    @PerEngine
+    void syncCommitsReturnOnlyWhenEveryReplicaHasTheRow(Engine engine) throws Exception {
+        start(TestTopology.on(engine).mode("sync").ackReplicas("all").ackTimeout("5s"));
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO acct VALUES (?, 'x', ?)");
              Connection r0 = topo.replica(0); Connection r1 = topo.replica(1)) {
             for (int i = 0; i < 200; i++) {
@@ -152,16 +145,16 @@ class ReplicationFaultTest {
                 ps.setInt(2, i);
                 ps.executeUpdate();
                 // read the physical replicas right after the commit returned
-                assertThat(TestTopologies.count(r0, "acct")).isEqualTo(i + 1);
-                assertThat(TestTopologies.count(r1, "acct")).isEqualTo(i + 1);
+                assertThat(TestTopology.count(r0, "acct")).isEqualTo(i + 1);
+                assertThat(TestTopology.count(r1, "acct")).isEqualTo(i + 1);
             }
         }
         assertThat(ds.ackTimeouts()).isZero();
     }
 
-    @Test
-    void aSyncCommitThatTimesOutDegradesToAsyncAndIsCounted() throws Exception {
-        start("replication: { mode: sync, ackReplicas: all, ackTimeout: 300ms }\n");
+    @PerEngine
+    void aSyncCommitThatTimesOutDegradesToAsyncAndIsCounted(Engine engine) throws Exception {
+        start(TestTopology.on(engine).mode("sync").ackReplicas("all").ackTimeout("300ms"));
         ds.pauseReplica("replica-1");
         long t0 = System.nanoTime();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
@@ -173,13 +166,13 @@ class ReplicationFaultTest {
         ds.unpauseReplica("replica-1");
         assertThat(ds.awaitReplication(Duration.ofSeconds(10))).isTrue();
         try (Connection r1 = topo.replica(1)) {
-            assertThat(TestTopologies.count(r1, "acct")).isEqualTo(1);
+            assertThat(TestTopology.count(r1, "acct")).isEqualTo(1);
         }
     }
 
-    @Test
-    void scheduledApplyWaitsForTheIntervalThenAppliesInOneBatch() throws Exception {
-        start("replication: { applyInterval: 2s }\n");
+    @PerEngine
+    void scheduledApplyWaitsForTheIntervalThenAppliesInOneBatch(Engine engine) throws Exception {
+        start(TestTopology.on(engine).applyInterval("2s"));
         // let the appliers settle into their schedule after the CREATE TABLE
         Thread.sleep(300);
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO acct VALUES (?, 'x', 0)")) {
@@ -189,19 +182,14 @@ class ReplicationFaultTest {
             }
         }
         try (Connection r0 = topo.replica(0)) {
-            assertThat(TestTopologies.count(r0, "acct")).isLessThan(20);
+            assertThat(TestTopology.count(r0, "acct")).isLessThan(20);
             assertThat(ds.awaitReplication(Duration.ofSeconds(5))).isTrue();
-            assertThat(TestTopologies.count(r0, "acct")).isEqualTo(20);
+            assertThat(TestTopology.count(r0, "acct")).isEqualTo(20);
         }
     }
 
-    private NodeStatus awaitState(String node, String state) throws InterruptedException {
-        NodeStatus s = null;
-        for (int i = 0; i < 100; i++) {
-            s = ReplicaOutageTest.status(ds, node);
-            if (s.state().equals(state)) return s;
-            Thread.sleep(50);
-        }
+    private NodeStatus awaitState(String node, String state) throws Exception {
+        NodeStatus s = topo.awaitState(node, state);
         assertThat(s.state()).isEqualTo(state);
         return s;
     }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -19,41 +17,30 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Two shards, each a primary with one replica: routing by key, broadcast, scatter and merge. */
 class ShardingTest {
 
-    @TempDir
-    Path dir;
-    String prefix;
+    @AutoClose
+    TestTopology topo;
     ShardlineDataSource ds;
+    /** The same orders in one plain database: what every cross-shard query must answer. */
+    @AutoClose
     Connection reference;
-
-    String url(String node) {
-        return "jdbc:h2:mem:" + prefix + "_" + node + ";DB_CLOSE_DELAY=-1";
-    }
 
     @BeforeEach
     void start() throws Exception {
-        prefix = "shard" + System.nanoTime();
-        Path yaml = dir.resolve("sharded.yaml");
-        Files.writeString(yaml, "dataSources:\n"
-                + "  s0p: { url: \"" + url("s0p") + "\", username: sa }\n"
-                + "  s0r: { url: \"" + url("s0r") + "\", username: sa }\n"
-                + "  s1p: { url: \"" + url("s1p") + "\", username: sa }\n"
-                + "  s1r: { url: \"" + url("s1r") + "\", username: sa }\n"
-                + "shards:\n  s0: { primary: s0p, replicas: [s0r] }\n  s1: { primary: s1p, replicas: [s1r] }\n"
-                + "tables:\n"
-                + "  orders: { shardKey: customer_id, strategy: mod }\n"
-                + "  customers: { shardKey: id, strategy: hash, keyGenerator: { column: id, type: snowflake } }\n"
-                + "  countries: { broadcast: true }\n"
-                + "defaultShard: s0\n");
-        ds = ShardlineDataSource.fromYaml(yaml);
-        reference = DriverManager.getConnection("jdbc:h2:mem:" + prefix + "_ref;DB_CLOSE_DELAY=-1", "sa", "");
+        topo = TestTopology.on(Engine.H2).shards(2).replicas(1)
+                .table("orders", "{ shardKey: customer_id, strategy: mod }")
+                .table("customers", "{ shardKey: id, strategy: hash, keyGenerator: { column: id, type: snowflake } }")
+                .table("countries", "{ broadcast: true }")
+                .defaultShard("s0")
+                .build();
+        ds = topo.dataSource();
+        reference = DriverManager.getConnection("jdbc:h2:mem:" + topo.id() + "_ref", "sa", ""); // gone with the connection
         String orders = "CREATE TABLE orders (id BIGINT PRIMARY KEY, customer_id BIGINT NOT NULL, status VARCHAR(10),"
                 + " amount DECIMAL(12,2), note VARCHAR(20))";
         try (Connection c = ds.getConnection(); Statement st = c.createStatement(); Statement ref = reference.createStatement()) {
@@ -63,12 +50,6 @@ class ShardingTest {
             st.execute("CREATE TABLE countries (code CHAR(2) PRIMARY KEY, name VARCHAR(40))");
             st.execute("CREATE TABLE settings (k VARCHAR(10) PRIMARY KEY, v VARCHAR(10))");
         }
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (ds != null) ds.close();
-        if (reference != null) reference.close();
     }
 
     private void fillOrders(int n) throws Exception {
@@ -108,20 +89,20 @@ class ShardingTest {
         assertThat(ds.awaitReplication(Duration.ofSeconds(30))).isTrue();
         long total = 0;
         for (int shard = 0; shard < 2; shard++) {
-            try (Connection p = DriverManager.getConnection(url("s" + shard + "p"), "sa", "");
-                 Connection r = DriverManager.getConnection(url("s" + shard + "r"), "sa", "");
+            try (Connection p = topo.direct(topo.primaryName(shard));
+                 Connection r = topo.direct(topo.replicaName(shard, 0));
                  Statement st = p.createStatement()) {
                 try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM orders WHERE MOD(customer_id, 2) <> 0 AND MOD(customer_id, 2) <> 0")) {
                     rs.next();
                 }
                 // every row's key maps to this shard (floorMod)
-                for (List<String> row : TestTopologies.dump(p, "orders", "id")) {
+                for (List<String> row : TestTopology.dump(p, "orders", "id")) {
                     assertThat(Math.floorMod(Long.parseLong(row.get(1)), 2)).isEqualTo(shard);
                 }
-                long n = TestTopologies.count(p, "orders");
+                long n = TestTopology.count(p, "orders");
                 assertThat(n).isPositive();
                 total += n;
-                assertThat(TestTopologies.dump(r, "orders", "id")).isEqualTo(TestTopologies.dump(p, "orders", "id"));
+                assertThat(TestTopology.dump(r, "orders", "id")).isEqualTo(TestTopology.dump(p, "orders", "id"));
             }
         }
         assertThat(total).isEqualTo(10_000);
@@ -215,12 +196,12 @@ class ShardingTest {
         assertThat(ds.awaitReplication(Duration.ofSeconds(10))).isTrue();
         Set<Long> spread = new HashSet<>();
         for (int shard = 0; shard < 2; shard++) {
-            try (Connection p = DriverManager.getConnection(url("s" + shard + "p"), "sa", "")) {
-                long customers = TestTopologies.count(p, "customers");
+            try (Connection p = topo.direct(topo.primaryName(shard))) {
+                long customers = TestTopology.count(p, "customers");
                 spread.add(customers);
                 assertThat(customers).isBetween(5L, 45L); // hash spreads the keys
-                assertThat(TestTopologies.count(p, "countries")).isEqualTo(2); // broadcast: a full copy
-                assertThat(TestTopologies.count(p, "settings")).isEqualTo(shard == 0 ? 1 : 0); // default shard only
+                assertThat(TestTopology.count(p, "countries")).isEqualTo(2); // broadcast: a full copy
+                assertThat(TestTopology.count(p, "settings")).isEqualTo(shard == 0 ? 1 : 0); // default shard only
             }
         }
     }

@@ -7,10 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.shardline.replication.consistency.ConsistencyVerifier;
 import io.shardline.replication.consistency.ReplicaResync;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,90 +19,37 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.AutoClose;
 
 /**
  * {@code verify} finds exactly a corrupted row, does not mistake a lagging replica for a
  * difference, and {@code resync} rebuilds a replica while four writers keep writing, losing
- * nothing. On H2 and (with {@code -Pmariadb}) on MariaDB.
+ * nothing. On every engine.
  */
 class VerifyResyncTest {
 
     private static final int ORDERS = 3_000;
     private static final int CHUNK = 500;
 
-    @TempDir
-    Path dir;
+    @AutoClose
+    TestTopology topo;
     ShardlineDataSource ds;
-    MariaDb maria;
 
-    /** The physical nodes of a test topology. */
-    private interface Nodes {
-        Connection primary() throws SQLException;
-
-        Connection replica(int i) throws SQLException;
+    @PerEngine
+    void corruptedRowIsReportedAndResyncUnderLoadRepairsIt(Engine engine) throws Exception {
+        start(engine);
+        corruptVerifyResync();
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        if (ds != null) ds.close();
-        if (maria != null) maria.close();
+    @PerEngine
+    void lagIsNotADifference(Engine engine) throws Exception {
+        start(engine);
+        laggingReplicaIsBehindNotDifferent();
     }
 
-    private Nodes h2() throws Exception {
-        TestTopologies.H2 t = new TestTopologies.H2(dir, 2, null);
-        ds = ShardlineDataSource.forUrl(t.url);
-        return new Nodes() {
-            @Override
-            public Connection primary() throws SQLException {
-                return t.primary();
-            }
-
-            @Override
-            public Connection replica(int i) throws SQLException {
-                return t.replica(i);
-            }
-        };
-    }
-
-    private Nodes mariaDb() throws Exception {
-        maria = new MariaDb(dir, 2, null);
-        ds = ShardlineDataSource.forUrl(maria.url);
-        return new Nodes() {
-            @Override
-            public Connection primary() throws SQLException {
-                return maria.primary();
-            }
-
-            @Override
-            public Connection replica(int i) throws SQLException {
-                return maria.replica(i);
-            }
-        };
-    }
-
-    @Test
-    void corruptedRowIsReportedAndResyncUnderLoadRepairsItH2() throws Exception {
-        corruptVerifyResync(h2());
-    }
-
-    @Test
-    void corruptedRowIsReportedAndResyncUnderLoadRepairsItMariaDb() throws Exception {
-        MariaDb.assumeEnabled();
-        corruptVerifyResync(mariaDb());
-    }
-
-    @Test
-    void lagIsNotADifferenceH2() throws Exception {
-        lagIsNotADifference(h2());
-    }
-
-    @Test
-    void lagIsNotADifferenceMariaDb() throws Exception {
-        MariaDb.assumeEnabled();
-        lagIsNotADifference(mariaDb());
+    private void start(Engine engine) throws Exception {
+        topo = TestTopology.on(engine).replicas(2).build();
+        ds = topo.dataSource();
     }
 
     private void schemaAndData() throws Exception {
@@ -162,7 +107,7 @@ class VerifyResyncTest {
         return r.replicas().stream().filter(x -> x.replica().equals(name)).findFirst().orElseThrow();
     }
 
-    private void corruptVerifyResync(Nodes nodes) throws Exception {
+    private void corruptVerifyResync() throws Exception {
         schemaAndData();
         Verification.Report clean = ds.verify(options(), null);
         assertThat(clean.consistent()).as(clean.format()).isTrue();
@@ -172,7 +117,7 @@ class VerifyResyncTest {
         assertThat(replica(clean, "replica-0").tables().stream().filter(t -> t.table().equalsIgnoreCase("orders"))
                 .findFirst().orElseThrow().chunks()).isEqualTo(ORDERS / CHUNK + 1);
 
-        try (Connection r = nodes.replica(1); Statement st = r.createStatement()) {
+        try (Connection r = topo.replica(1); Statement st = r.createStatement()) {
             assertThat(st.executeUpdate("UPDATE orders SET amount = 999.99 WHERE id = 1234")).isEqualTo(1);
         }
         List<Verification.Progress> progress = new CopyOnWriteArrayList<>();
@@ -246,18 +191,18 @@ class VerifyResyncTest {
         Verification.Report after = ds.verify(options(), null);
         assertThat(after.consistent()).as(after.format()).isTrue();
         long expected = ORDERS + written.get();
-        try (Connection p = nodes.primary(); Connection r0 = nodes.replica(0); Connection r1c = nodes.replica(1)) {
-            assertThat(TestTopologies.count(p, "orders")).isEqualTo(expected);
-            assertThat(TestTopologies.count(r0, "orders")).isEqualTo(expected);
-            assertThat(TestTopologies.count(r1c, "orders")).isEqualTo(expected);
-            assertThat(TestTopologies.dump(r1c, "orders", "id")).isEqualTo(TestTopologies.dump(p, "orders", "id"));
-            assertThat(TestTopologies.dump(r1c, "customer", "id")).isEqualTo(TestTopologies.dump(p, "customer", "id"));
+        try (Connection p = topo.primary(); Connection r0 = topo.replica(0); Connection r1c = topo.replica(1)) {
+            assertThat(TestTopology.count(p, "orders")).isEqualTo(expected);
+            assertThat(TestTopology.count(r0, "orders")).isEqualTo(expected);
+            assertThat(TestTopology.count(r1c, "orders")).isEqualTo(expected);
+            assertThat(TestTopology.dump(r1c, "orders", "id")).isEqualTo(TestTopology.dump(p, "orders", "id"));
+            assertThat(TestTopology.dump(r1c, "customer", "id")).isEqualTo(TestTopology.dump(p, "customer", "id"));
         }
         assertThat(ds.status().stream().filter(s -> s.node().equals("replica-1")).findFirst().orElseThrow().state())
                 .isIn("HEALTHY", "CATCHING_UP");
     }
 
-    private void lagIsNotADifference(Nodes nodes) throws Exception {
+    private void laggingReplicaIsBehindNotDifferent() throws Exception {
         schemaAndData();
         ds.pauseReplica("replica-0");
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
@@ -287,8 +232,8 @@ class VerifyResyncTest {
         Verification.Report waited = ds.verify(options(), null);
         unpause.join();
         assertThat(waited.consistent()).as(waited.format()).isTrue();
-        try (Connection p = nodes.primary(); Connection r0 = nodes.replica(0)) {
-            assertThat(TestTopologies.dump(r0, "orders", "id")).isEqualTo(TestTopologies.dump(p, "orders", "id"));
+        try (Connection p = topo.primary(); Connection r0 = topo.replica(0)) {
+            assertThat(TestTopology.dump(r0, "orders", "id")).isEqualTo(TestTopology.dump(p, "orders", "id"));
         }
     }
 }
