@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,12 +34,12 @@ public class CallableStatementTest {
     @TempDir
     Path dir;
     ShardlineDataSource ds;
-    MariaDb mariaDb;
+    @AutoClose
+    TestTopology mariaDb;
 
     @AfterEach
     void stop() throws SQLException {
-        if (ds != null) ds.close();
-        if (mariaDb != null) mariaDb.close();
+        if (ds != null && mariaDb == null) ds.close();
     }
 
     /** An H2 Java alias that writes: {@code CALL ADD_NOTE(?, ?)}. */
@@ -130,8 +131,8 @@ public class CallableStatementTest {
 
     @Test
     void mariaDbProcedureWithAnOutParameterIsRefusedAtRegistrationAndInOnlyCallsReplicate() throws Exception {
-        mariaDb = new MariaDb(dir, 1, null);
-        ds = ShardlineDataSource.forUrl(mariaDb.url);
+        mariaDb = TestTopology.on(Engine.MARIADB).replicas(1).build();
+        ds = mariaDb.dataSource();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE item (id INT PRIMARY KEY, name VARCHAR(20)) ENGINE=InnoDB");
             st.execute("CREATE PROCEDURE add_item(IN p_id INT, IN p_name VARCHAR(20)) INSERT INTO item VALUES (p_id, p_name)");
