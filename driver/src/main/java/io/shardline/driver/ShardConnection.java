@@ -93,11 +93,17 @@ final class ShardConnection {
         }
     }
 
-    /** The log position a replica must have applied to serve this session's reads. */
+    /**
+     * The log position a replica must have applied to serve this connection's reads: the last DDL,
+     * and for read-your-writes this connection's last commit, the instance's last commit on this
+     * shard ({@code reads.scope: instance}) and what the thread's session scope names.
+     */
     private long minimumPosition() {
         long ddl = shard.ddlBarrier;
         if (runtime.eventualReads) return ddl;
-        return Math.max(lastCommit, ddl);
+        long min = Math.max(lastCommit, ddl);
+        if (runtime.instanceScope) min = Math.max(min, shard.lastCommitted.get());
+        return Math.max(min, CausalScope.required(shard.name));
     }
 
     private int chooseReplica() {
@@ -418,6 +424,7 @@ final class ShardConnection {
         if (autoCommit && !ddl) c.setAutoCommit(true);
         lastCommit = position;
         shard.committed(position, ddl);
+        CausalScope.committed(shard.name, position);
         if (runtime.topology.replication().sync()) awaitAcks(position);
     }
 

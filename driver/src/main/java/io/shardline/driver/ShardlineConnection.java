@@ -178,21 +178,11 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
     @Override
     public void resumeSession(String token) throws SQLException {
         checkOpen();
-        if (token == null || token.isBlank()) return;
-        for (String part : token.split(",")) {
-            int colon = part.lastIndexOf(':');
-            if (colon <= 0) throw new SQLException("malformed Shardline session token '" + token + "'", "22023");
-            long position;
-            try {
-                position = Long.parseLong(part.substring(colon + 1).trim());
-            } catch (NumberFormatException e) {
-                throw new SQLException("malformed Shardline session token '" + token + "'", "22023", e);
-            }
-            String name = part.substring(0, colon).trim();
+        for (Map.Entry<String, Long> e : SessionToken.parse(token).entrySet()) {
             for (ShardlineRuntime.Shard sh : runtime.shards) {
-                if (sh.name.equals(name)) {
+                if (sh.name.equals(e.getKey())) {
                     ShardConnection s = session(sh.index);
-                    s.lastCommit = Math.max(s.lastCommit, position);
+                    s.lastCommit = Math.max(s.lastCommit, e.getValue());
                 }
             }
         }

@@ -149,6 +149,8 @@ final class ShardlineRuntime implements AutoCloseable {
     /** Read settings, unpacked once: they are consulted on every read. */
     final boolean primaryReads;
     final boolean eventualReads;
+    /** {@code reads.scope: instance}: read-your-writes covers every commit of this runtime. */
+    final boolean instanceScope;
     final long maxLagMillis;
     final long ejectInitialMillis;
     final long ejectMaxMillis;
@@ -208,6 +210,7 @@ final class ShardlineRuntime implements AutoCloseable {
         });
         this.primaryReads = "primary".equals(topology.reads().consistency());
         this.eventualReads = "eventual".equals(topology.reads().consistency());
+        this.instanceScope = "instance".equals(topology.reads().scope());
         this.maxLagMillis = topology.reads().maxLag().toMillis();
         this.ejectInitialMillis = Math.max(1, topology.replication().initialBackoff().toMillis());
         this.ejectMaxMillis = Math.max(ejectInitialMillis, topology.replication().maxBackoff().toMillis());

@@ -93,12 +93,23 @@ public final class Topology {
         }
     }
 
-    /** Read settings ({@code reads:} in YAML). */
+    /**
+     * Read settings ({@code reads:} in YAML).
+     *
+     * @param scope what {@code read-your-writes} covers: {@code instance} (a read sees every commit
+     *              this application instance made, whichever connection made it; the default) or
+     *              {@code connection} (only the reading connection's own commits)
+     */
     public record ReadConfig(String balancer, String consistency, Duration maxLag,
-                             boolean fallbackToPrimary) {
+                             boolean fallbackToPrimary, String scope) {
+        /** Settings with the default {@code scope} ({@code instance}). */
+        public ReadConfig(String balancer, String consistency, Duration maxLag, boolean fallbackToPrimary) {
+            this(balancer, consistency, maxLag, fallbackToPrimary, "instance");
+        }
+
         /** The defaults used when the YAML has no {@code reads:} section. */
         public static ReadConfig defaults() {
-            return new ReadConfig("round-robin", "read-your-writes", Duration.ofSeconds(5), true);
+            return new ReadConfig("round-robin", "read-your-writes", Duration.ofSeconds(5), true, "instance");
         }
     }
 

@@ -44,7 +44,9 @@ final class TopologyValidator {
     private static final List<String> REPLICATION_KEYS = List.of("mode", "ackReplicas", "ackTimeout",
             "applyInterval", "retry", "schema", "batchSize", "logAlertEntries");
     private static final List<String> RETRY_KEYS = List.of("initialBackoff", "maxBackoff");
-    private static final List<String> READS_KEYS = List.of("balancer", "consistency", "maxLag", "fallbackToPrimary");
+    private static final List<String> READS_KEYS = List.of("balancer", "consistency", "maxLag", "fallbackToPrimary",
+            "scope");
+    private static final List<String> SCOPES = List.of("instance", "connection");
 
     private static final List<String> MODES = List.of("async", "sync");
     private static final List<String> STRATEGIES = List.of("mod", "hash", "range");
@@ -529,7 +531,8 @@ final class TopologyValidator {
         Duration maxLag = m.containsKey("maxLag") ? yaml.duration(m.get("maxLag").value(), "reads.maxLag") : d.maxLag();
         Boolean fallback = m.containsKey("fallbackToPrimary")
                 ? yaml.bool(m.get("fallbackToPrimary").value(), "reads.fallbackToPrimary") : Boolean.valueOf(d.fallbackToPrimary());
-        if (balancer == null || consistency == null || maxLag == null || fallback == null) return d;
-        return new Topology.ReadConfig(balancer, consistency, maxLag, fallback);
+        String scope = m.containsKey("scope") ? yaml.choice(m.get("scope").value(), "reads.scope", SCOPES) : d.scope();
+        if (balancer == null || consistency == null || maxLag == null || fallback == null || scope == null) return d;
+        return new Topology.ReadConfig(balancer, consistency, maxLag, fallback, scope);
     }
 }
