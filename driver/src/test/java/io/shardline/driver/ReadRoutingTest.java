@@ -1,10 +1,12 @@
 package io.shardline.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
@@ -163,9 +165,9 @@ class ReadRoutingTest {
 
     @Test
     void aSessionTokenCarriesReadYourWritesToAnotherConnection() throws Exception {
-        start(TestTopology.on(Engine.H2).replicas(2));
-        ds.pauseReplica("replica-0");
-        ds.pauseReplica("replica-1");
+        // per-connection scope: another connection of the same instance does not see the commit by itself
+        start(TestTopology.on(Engine.H2).replicas(2).reads("scope", "connection"));
+        pauseReplicas();
         String token;
         try (Connection a = ds.getConnection(); Statement st = a.createStatement()) {
             st.executeUpdate("UPDATE kv SET v = 42 WHERE k = 1");
@@ -173,17 +175,89 @@ class ReadRoutingTest {
         }
         assertThat(token).startsWith("s0:");
         try (Connection b = ds.getConnection(); Statement st = b.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SELECT v FROM kv WHERE k = 1")) {
-                rs.next();
-                assertThat(rs.getInt(1)).as("without the token: a (paused, stale) replica").isEqualTo(0);
-            }
+            assertThat(value(st)).as("without the token: a (paused, stale) replica").isEqualTo(0);
             b.unwrap(ShardlineSession.class).resumeSession(token);
-            try (ResultSet rs = st.executeQuery("SELECT v FROM kv WHERE k = 1")) {
-                rs.next();
-                assertThat(rs.getInt(1)).as("with the token: never older than the write").isEqualTo(42);
+            assertThat(value(st)).as("with the token: never older than the write").isEqualTo(42);
+        }
+        unpauseReplicas();
+    }
+
+    @Test
+    void byDefaultEveryConnectionOfTheInstanceReadsItsCommits() throws Exception {
+        start(TestTopology.on(Engine.H2).replicas(2));
+        pauseReplicas();
+        Map<String, Long> before = reads();
+        for (int i = 1; i <= 20; i++) {
+            // a write on one pooled connection, the read on another: the Spring Data save/findById case
+            try (Connection a = ds.getConnection(); Statement st = a.createStatement()) {
+                st.executeUpdate("UPDATE kv SET v = " + i + " WHERE k = 1");
+            }
+            try (Connection b = ds.getConnection(); Statement st = b.createStatement()) {
+                assertThat(value(st)).as("read after commit " + i).isEqualTo(i);
             }
         }
+        Map<String, Long> after = reads();
+        assertThat(after.get("replica-0") + after.get("replica-1"))
+                .as("no read went to a replica that had not applied the commits")
+                .isEqualTo(before.get("replica-0") + before.get("replica-1"));
+        unpauseReplicas();
+        assertThat(ds.awaitReplication(Duration.ofSeconds(10))).isTrue();
+        try (Connection b = ds.getConnection(); Statement st = b.createStatement()) {
+            assertThat(value(st)).isEqualTo(20);
+        }
+        assertThat(reads().get("replica-0") + reads().get("replica-1"))
+                .as("once caught up, reads go to the replicas again").isGreaterThan(after.get("replica-0") + after.get("replica-1"));
+    }
+
+    @Test
+    void aThreadScopeCarriesReadYourWritesAcrossInstances() throws Exception {
+        // two application instances (two runtimes) on the same physical databases
+        start(TestTopology.on(Engine.H2).replicas(2));
+        try (ShardlineDataSource other = ShardlineDataSource.fromYaml(topo.yaml())) {
+            pauseReplicas();
+            other.pauseReplica("replica-0");
+            other.pauseReplica("replica-1");
+            String token;
+            try (ShardlineSession.Scope request = ShardlineSession.begin(null)) {
+                try (Connection a = ds.getConnection(); Statement st = a.createStatement()) {
+                    st.executeUpdate("UPDATE kv SET v = 7 WHERE k = 1");
+                }
+                token = request.token();
+            }
+            assertThat(token).matches("s0:[0-9]+");
+            try (Connection b = other.getConnection(); Statement st = b.createStatement()) {
+                assertThat(value(st)).as("the other instance without the token: a stale replica").isEqualTo(0);
+            }
+            try (ShardlineSession.Scope request = ShardlineSession.begin(token);
+                 Connection b = other.getConnection(); Statement st = b.createStatement()) {
+                assertThat(value(st)).as("with the token").isEqualTo(7);
+                assertThat(request.token()).isEqualTo(token);
+            }
+            try (Connection b = other.getConnection(); Statement st = b.createStatement()) {
+                assertThat(value(st)).as("the scope ended: stale again").isEqualTo(0);
+            }
+            other.unpauseReplica("replica-0");
+            other.unpauseReplica("replica-1");
+        }
+        unpauseReplicas();
+        assertThatThrownBy(() -> ShardlineSession.begin("s0:x")).isInstanceOf(SQLException.class)
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("22023");
+    }
+
+    private void pauseReplicas() {
+        ds.pauseReplica("replica-0");
+        ds.pauseReplica("replica-1");
+    }
+
+    private void unpauseReplicas() {
         ds.unpauseReplica("replica-0");
         ds.unpauseReplica("replica-1");
+    }
+
+    private static int value(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT v FROM kv WHERE k = 1")) {
+            assertThat(rs.next()).isTrue();
+            return rs.getInt(1);
+        }
     }
 }
