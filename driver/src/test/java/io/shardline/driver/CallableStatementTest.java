@@ -53,8 +53,8 @@ public class CallableStatementTest {
 
     @Test
     void registeringAnOutParameterOfAReplicatedCallIsRefusedAtTheRegistrationOnH2() throws Exception {
-        TestTopologies.H2 topo = new TestTopologies.H2(dir, 2, null);
-        ds = ShardlineDataSource.forUrl(topo.url);
+        TestTopology topo = TestTopology.on(Engine.H2).in(dir).replicas(2).build();
+        ds = ShardlineDataSource.forUrl(topo.url());
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE note (id INT PRIMARY KEY, text VARCHAR(20))");
             st.execute("CREATE ALIAS ADD_NOTE FOR \"" + CallableStatementTest.class.getName() + ".addNote\"");
@@ -79,14 +79,14 @@ public class CallableStatementTest {
         assertThat(ds.awaitReplication(Duration.ofSeconds(10))).isTrue();
         for (int i = 0; i < 2; i++) {
             try (Connection r = topo.replica(i)) {
-                assertThat(TestTopologies.dump(r, "note", "id")).as("replica " + i).containsExactly(List.of("1", "first"));
+                assertThat(TestTopology.dump(r, "note", "id")).as("replica " + i).containsExactly(List.of("1", "first"));
             }
         }
     }
 
     @Test
     void readingOutParametersBeforeExecuteIsAFunctionSequenceError() throws Exception {
-        ds = ShardlineDataSource.forUrl(new TestTopologies.H2(dir, 1, null).url);
+        ds = ShardlineDataSource.forUrl(TestTopology.on(Engine.H2).in(dir).replicas(1).build().url());
         try (Connection c = ds.getConnection(); CallableStatement cs = c.prepareCall("{call ABS(?)}")) {
             assertThatThrownBy(() -> cs.getInt(1)).isInstanceOf(SQLException.class)
                     .hasMessageContaining("execute the call before reading its OUT parameters")
@@ -107,7 +107,7 @@ public class CallableStatementTest {
      */
     @Test
     void registrationsOfACallThatIsNotReplicatedAreAppliedToThePhysicalStatements() throws Exception {
-        ds = ShardlineDataSource.forUrl(new TestTopologies.H2(dir, 1, null).url);
+        ds = ShardlineDataSource.forUrl(TestTopology.on(Engine.H2).in(dir).replicas(1).build().url());
         try (Connection c = ds.getConnection();
              ShardlineCallableStatement cs = (ShardlineCallableStatement) c.prepareCall("CALL H2VERSION()")) {
             cs.registerOutParameter(1, Types.VARCHAR);
@@ -159,7 +159,7 @@ public class CallableStatementTest {
         }
         assertThat(ds.awaitReplication(Duration.ofSeconds(20))).isTrue();
         try (Connection r = mariaDb.replica(0)) {
-            assertThat(TestTopologies.dump(r, "item", "id")).containsExactly(List.of("1", "item-1"), List.of("2", "item-2"));
+            assertThat(TestTopology.dump(r, "item", "id")).containsExactly(List.of("1", "item-1"), List.of("2", "item-2"));
         }
     }
 

@@ -58,8 +58,8 @@ class JdbcDelegationTest {
      */
     @Test
     void callableStatementMethodsForwardEveryCallableStatementMethodToItsAccessor() throws Exception {
-        TestTopologies.H2 topo = new TestTopologies.H2(dir, 1, null);
-        try (ShardlineDataSource ds = ShardlineDataSource.forUrl(topo.url);
+        TestTopology topo = TestTopology.on(Engine.H2).in(dir).replicas(1).build();
+        try (ShardlineDataSource ds = ShardlineDataSource.forUrl(topo.url());
              ShardlineConnection c = (ShardlineConnection) ds.getConnection()) {
             JdbcCalls.Recorder physical = new JdbcCalls.Recorder();
             CallableStatement target = physical.proxy(CallableStatement.class);
