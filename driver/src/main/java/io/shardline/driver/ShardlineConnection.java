@@ -583,7 +583,11 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
     @Override
     public boolean isValid(int timeout) throws SQLException {
         if (closed) return false;
-        return primary().isValid(timeout);
+        // an outer pool validates on every borrow: taking a physical connection just to answer
+        // would pin one per idle logical connection. A logical connection holds none until it is
+        // used (each statement takes a checked one from a pool that validates its own).
+        Connection primary = defaultSession().primaryIfOpen();
+        return primary != null ? primary.isValid(timeout) : !runtime.isClosed();
     }
 
     @Override

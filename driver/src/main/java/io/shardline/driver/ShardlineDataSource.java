@@ -257,9 +257,9 @@ public final class ShardlineDataSource implements DataSource, AutoCloseable {
         for (ShardlineRuntime.Shard s : runtime.shards) {
             List<io.shardline.replication.consistency.ConsistencyVerifier.Replica> targets = new ArrayList<>();
             for (ShardlineRuntime.Node r : s.replicas) {
-                targets.add(new io.shardline.replication.consistency.ConsistencyVerifier.Replica(r.name, r.pool, r.applier));
+                targets.add(new io.shardline.replication.consistency.ConsistencyVerifier.Replica(r.name, r.replicationPool, r.applier));
             }
-            all.addAll(new io.shardline.replication.consistency.ConsistencyVerifier(s.name, s.primary.pool, targets,
+            all.addAll(new io.shardline.replication.consistency.ConsistencyVerifier(s.name, s.primary.replicationPool, targets,
                     runtime.topology.replication().schema(), options).run(progress).replicas());
         }
         return new io.shardline.replication.Verification.Report(List.copyOf(all),
@@ -279,7 +279,7 @@ public final class ShardlineDataSource implements DataSource, AutoCloseable {
         for (ShardlineRuntime.Shard s : runtime.shards) {
             for (ShardlineRuntime.Node r : s.replicas) {
                 if (!r.name.equals(replicaName)) continue;
-                return new io.shardline.replication.consistency.ReplicaResync(r.name, s.primary.pool, r.pool, r.applier,
+                return new io.shardline.replication.consistency.ReplicaResync(r.name, s.primary.replicationPool, r.replicationPool, r.applier,
                         runtime.topology.replication().schema(), 5_000).run(progress);
             }
         }

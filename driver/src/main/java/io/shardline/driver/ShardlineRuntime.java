@@ -41,10 +41,17 @@ final class ShardlineRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardlineRuntime.class);
 
-    /** One physical database and the counters of what was routed to it. */
+    /**
+     * One physical database and the counters of what was routed to it. Two pools: {@code pool} for
+     * application traffic (sized by the topology's {@code pool:} settings) and
+     * {@code replicationPool}, a few connections of its own for the appliers, log maintenance,
+     * verify and resync, so that application traffic holding every connection of {@code pool}
+     * (an outer pool's idle connections, long transactions) never stops replication.
+     */
     static final class Node {
         final String name;
         final HikariDataSource pool;
+        final HikariDataSource replicationPool;
         final int weight;
         final LongAdder reads = new LongAdder();
         final LongAdder writes = new LongAdder();
@@ -68,9 +75,10 @@ final class ShardlineRuntime implements AutoCloseable {
             }
         }
 
-        Node(String name, HikariDataSource pool, int weight) {
+        Node(String name, HikariDataSource pool, HikariDataSource replicationPool, int weight) {
             this.name = name;
             this.pool = pool;
+            this.replicationPool = replicationPool;
             this.weight = weight;
         }
     }
@@ -234,7 +242,7 @@ final class ShardlineRuntime implements AutoCloseable {
         for (Shard s : shards) {
             List<ReplicaApplier> appliers = new ArrayList<>();
             for (Node r : s.replicas) appliers.add(r.applier);
-            s.maintenance = new LogMaintenance(s.name, s.primary.pool, s.log, appliers,
+            s.maintenance = new LogMaintenance(s.name, s.primary.replicationPool, s.log, appliers,
                     topology.replication().logAlertEntries(), topology.reads().maxLag().toMillis(), listener);
             maintenance.scheduleWithFixedDelay(s.maintenance::run, 1, 1, TimeUnit.SECONDS);
         }
@@ -288,7 +296,9 @@ final class ShardlineRuntime implements AutoCloseable {
 
     private Shard buildShard(Topology.ShardConfig sc) throws SQLException {
         Topology.DataSourceConfig pc = topology.dataSource(sc.primary());
-        Node primary = new Node(pc.name(), pool(pc, true), 1);
+        // the primary's replication connections: one per applier reading the log, one for log
+        // maintenance, one for verify/resync
+        Node primary = new Node(pc.name(), pool(pc, true), replicationPool(pc, sc.replicas().size() + 2), 1);
         ReplicationLog log;
         Dialect dialect;
         try (Connection c = primary.pool.getConnection()) {
@@ -304,8 +314,9 @@ final class ShardlineRuntime implements AutoCloseable {
         for (int i = 0; i < replicas.length; i++) {
             Topology.ReplicaConfig r = sc.replicas().get(i);
             Topology.DataSourceConfig ds = topology.dataSource(r.dataSource());
-            Node n = new Node(ds.name(), pool(ds, false), r.weight());
-            n.applier = new ReplicaApplier(ds.name(), primary.pool, n.pool, rc.schema(), rc.batchSize(),
+            // a replica's: its applier's, and one for verify/resync
+            Node n = new Node(ds.name(), pool(ds, false), replicationPool(ds, 2), r.weight());
+            n.applier = new ReplicaApplier(ds.name(), primary.replicationPool, n.replicationPool, rc.schema(), rc.batchSize(),
                     rc.initialBackoff(), rc.maxBackoff(), analyzer, rc.applyInterval(), listener);
             replicas[i] = n;
         }
@@ -314,7 +325,22 @@ final class ShardlineRuntime implements AutoCloseable {
     }
 
     private HikariDataSource pool(Topology.DataSourceConfig ds, boolean failFast) throws SQLException {
-        HikariConfig cfg = PoolFactory.config(ds, ds.name());
+        return start(ds, PoolFactory.config(ds, ds.name()), failFast);
+    }
+
+    /**
+     * The node's replication pool: the node's settings (URL, credentials, driver properties,
+     * timeouts), its own name ({@code shardline-<node>-replication}) and size; no idle connection
+     * is kept beyond one.
+     */
+    private HikariDataSource replicationPool(Topology.DataSourceConfig ds, int size) throws SQLException {
+        HikariConfig cfg = PoolFactory.config(ds, ds.name() + "-replication");
+        cfg.setMaximumPoolSize(size);
+        cfg.setMinimumIdle(1);
+        return start(ds, cfg, false);
+    }
+
+    private HikariDataSource start(Topology.DataSourceConfig ds, HikariConfig cfg, boolean failFast) throws SQLException {
         if (!failFast) {
             // a replica that is down at start-up must not stop the application: its applier retries
             cfg.setInitializationFailTimeout(-1);
