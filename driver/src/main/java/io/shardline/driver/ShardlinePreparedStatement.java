@@ -2,6 +2,7 @@ package io.shardline.driver;
 
 import io.shardline.replication.log.LogEntryCodec;
 import io.shardline.replication.log.LoggedStatement;
+import io.shardline.replication.apply.ReplicaApplier;
 import io.shardline.routing.shard.ShardRoute;
 import io.shardline.routing.sql.StatementInfo;
 import java.io.ByteArrayOutputStream;
@@ -97,13 +98,35 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
 
     // ------------------------------------------------------------------ execution
 
-    /** The physical statement on {@code c} (a connection of session {@code s}), prepared on first use. */
-    private PreparedStatement physicalFor(ShardConnection s, Connection c, String identity) throws SQLException {
-        int slot = s.slotOf(c);
+    /**
+     * The physical statement on the connection of {@code slot} (0 = primary, 1 + i = replica i) of
+     * session {@code s}, prepared on first use, and again when the cached one was closed.
+     */
+    private PreparedStatement physicalFor(ShardConnection s, int slot, String identity) throws SQLException {
+        Connection c = s.connection(slot);
+        PreparedStatement ps = physical[s.shard.index][slot];
+        if (ps != null && physicalOn[s.shard.index][slot] == c && !ps.isClosed()) return ps;
+        return prepareFor(s, slot, c, identity);
+    }
+
+    /**
+     * The read path's physical statement of {@code slot}: the cached one if it was prepared on the
+     * session's current connection there (not asked {@code isClosed()}, a call through the pool's
+     * proxy on every read: a statement closed behind Shardline's back is noticed when it fails, see
+     * {@link #closedBehindOurBack}), else a new one.
+     */
+    private PreparedStatement cachedFor(ShardConnection s, int slot) throws SQLException {
+        Connection c = s.connection(slot);
+        int shard = s.shard.index;
+        PreparedStatement ps = physical[shard][slot];
+        if (ps != null && physicalOn[shard][slot] == c) return ps;
+        return prepareFor(s, slot, c, null);
+    }
+
+    private PreparedStatement prepareFor(ShardConnection s, int slot, Connection c, String identity) throws SQLException {
         PreparedStatement[] physical = this.physical[s.shard.index];
         Connection[] physicalOn = this.physicalOn[s.shard.index];
         PreparedStatement ps = physical[slot];
-        if (ps != null && physicalOn[slot] == c && !ps.isClosed()) return ps;
         if (ps != null) {
             try {
                 ps.close();
@@ -124,11 +147,12 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
     private String[][] scatterSql;
 
     /**
-     * The physical statement for a cross-shard execution's {@code shardSql} on connection {@code c}
-     * of session {@code s}, prepared once and reused while the SQL (which may carry a rewritten
-     * LIMIT) and the connection stay the same.
+     * The physical statement for a cross-shard execution's {@code shardSql} on the connection of
+     * {@code slot} of session {@code s}, prepared once and reused while the SQL (which may carry a
+     * rewritten LIMIT) and the connection stay the same.
      */
-    PreparedStatement scatterStatement(ShardConnection s, Connection c, String shardSql) throws SQLException {
+    PreparedStatement scatterStatement(ShardConnection s, int slot, String shardSql) throws SQLException {
+        Connection c = s.connection(slot);
         if (scatter == null) {
             int shards = physical.length;
             scatter = new PreparedStatement[shards][];
@@ -141,7 +165,6 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
             }
         }
         int shard = s.shard.index;
-        int slot = s.slotOf(c);
         PreparedStatement ps = scatter[shard][slot];
         if (ps != null && scatterOn[shard][slot] == c && shardSql.equals(scatterSql[shard][slot]) && !ps.isClosed()) {
             return ps;
@@ -220,28 +243,12 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
     private boolean run() throws SQLException {
         checkOpen();
         resetResults();
-        switch (info.kind()) {
-            case READ, PRIMARY_READ -> {
-                ShardConnection session = sessionForRead(info, sql, values, types, count);
-                if (session == null) return true;
-                while (true) {
-                    Connection c = session.readConnection(info);
-                    try {
-                        PreparedStatement ps = physicalFor(session, c, null);
-                        LogEntryCodec.bind(ps, values, types, count);
-                        current = ps;
-                        ownsCurrent = false;
-                        boolean r = ps.execute();
-                        if (r) wrap(ps.getResultSet());
-                        session.readSucceeded(c);
-                        return r;
-                    } catch (SQLException e) {
-                        // a replica that fails before returning anything: eject it, read elsewhere
-                        if (!session.readFailed(c, e)) throw e;
-                        current = null;
-                    }
-                }
-            }
+        StatementInfo.Kind kind = info.kind();
+        if (kind == StatementInfo.Kind.READ || kind == StatementInfo.Kind.PRIMARY_READ) {
+            ShardConnection session = sessionForRead(info, sql, values, types, count);
+            return session == null || read(session);
+        }
+        switch (kind) {
             case DDL -> {
                 if (count > 0) throw new SQLFeatureNotSupportedException("DDL with parameters is not supported", "0A000");
                 return connection.executeDdl(sql);
@@ -257,6 +264,67 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
                 return write();
             }
         }
+    }
+
+    /**
+     * Runs a read on the node the session routes it to ({@code execute} on the physical statement;
+     * {@link #executeQuery} has its own copy of this for SELECTs). A replica that fails before
+     * returning anything is ejected and the read runs elsewhere (outside a transaction only; see
+     * {@link ShardConnection#readFailed}).
+     *
+     * @return the JDBC {@code execute} result: true if the result is a ResultSet
+     */
+    private boolean read(ShardConnection session) throws SQLException {
+        while (true) {
+            int slot = session.readSlot(info);
+            try {
+                PreparedStatement ps = cachedFor(session, slot);
+                boolean r;
+                try {
+                    bindParameters(ps);
+                    current = ps;
+                    ownsCurrent = false;
+                    r = ps.execute();
+                } catch (SQLException e) {
+                    if (!closedBehindOurBack(ps, e)) throw e;
+                    ps = physicalFor(session, slot, null);
+                    bindParameters(ps);
+                    current = ps;
+                    r = ps.execute();
+                }
+                if (r) wrap(ps.getResultSet());
+                session.readSucceeded(slot);
+                return r;
+            } catch (SQLException e) {
+                // a replica that fails before returning anything: eject it, read elsewhere
+                current = null;
+                if (!session.readFailed(slot, e)) throw e;
+            }
+        }
+    }
+
+    /**
+     * Whether an execution on the cached statement {@code ps} failed because it was closed behind
+     * Shardline's back (by the pool or the driver): the read path does not ask {@code isClosed()}
+     * (a call through the pool's proxy) before every execution, only after a failure; the caller
+     * then prepares it again and runs the read on the new one, as when it was asked before. A
+     * connection failure is never that: it is left to ejection and retry elsewhere.
+     */
+    private boolean closedBehindOurBack(PreparedStatement ps, SQLException e) {
+        if (ReplicaApplier.isTransient(e)) return false;
+        try {
+            return ps.isClosed();
+        } catch (SQLException ignored) {
+            return true;
+        }
+    }
+
+    /**
+     * Binds this statement's parameters to a physical statement with exactly the setter calls
+     * {@link LogEntryCodec#bind} makes for the recorded values.
+     */
+    private void bindParameters(PreparedStatement ps) throws SQLException {
+        LogEntryCodec.bind(ps, values, types, count);
     }
 
     /**
@@ -337,7 +405,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
                 ps = rewrittenFor(c, x.sql(), identity);
                 LogEntryCodec.bind(ps, p, t, p.length);
             } else {
-                ps = physicalFor(session, c, identity);
+                ps = physicalFor(session, 0, identity);
                 LogEntryCodec.bind(ps, values, types, count);
             }
             current = ps;
@@ -361,12 +429,49 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         }
     }
 
+    /**
+     * A replica-eligible SELECT (it provably returns rows) runs with {@code executeQuery} directly
+     * on the cached physical statement; everything else through {@link #run}. The hot path is
+     * written out here rather than shared with {@link #read}: every call level it saves keeps the
+     * physical driver's own calls within the JIT's inlining depth, as they are for a direct caller.
+     */
     @Override
     public ResultSet executeQuery() throws SQLException {
-        if (!run()) {
-            throw new SQLException("statement did not return a result set: " + ShardlineConnection.abbreviate(sql), "02000");
+        if (info.kind() != StatementInfo.Kind.READ) {
+            if (!run()) {
+                throw new SQLException("statement did not return a result set: " + ShardlineConnection.abbreviate(sql), "02000");
+            }
+            return currentResultSet;
         }
-        return currentResultSet;
+        checkOpen();
+        resetResults();
+        ShardConnection session = sessionForRead(info, sql, values, types, count);
+        if (session == null) return currentResultSet; // scattered and merged
+        while (true) {
+            int slot = session.readSlot(info);
+            try {
+                PreparedStatement ps = cachedFor(session, slot);
+                ResultSet rs;
+                try {
+                    bindParameters(ps);
+                    current = ps;
+                    ownsCurrent = false;
+                    rs = ps.executeQuery();
+                } catch (SQLException e) {
+                    if (!closedBehindOurBack(ps, e)) throw e;
+                    ps = physicalFor(session, slot, null);
+                    bindParameters(ps);
+                    current = ps;
+                    rs = ps.executeQuery();
+                }
+                session.readSucceeded(slot);
+                return wrap(rs);
+            } catch (SQLException e) {
+                // a replica that fails before returning anything: eject it, read elsewhere
+                current = null;
+                if (!session.readFailed(slot, e)) throw e;
+            }
+        }
     }
 
     @Override
@@ -444,7 +549,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
                 rowTypes = rw.types();
             }
             String identity = GeneratedKeys.identityColumnToCapture(connection, x, c);
-            PreparedStatement ps = rw != null ? rewrittenFor(c, x.sql(), identity) : physicalFor(session, c, identity);
+            PreparedStatement ps = rw != null ? rewrittenFor(c, x.sql(), identity) : physicalFor(session, 0, identity);
             for (int i = 0; i < rows.size(); i++) {
                 Object[] v = rows.get(i);
                 LogEntryCodec.bind(ps, v, rowTypes.get(i), v.length);
@@ -574,13 +679,15 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
     public ResultSetMetaData getMetaData() throws SQLException {
         checkOpen();
         if (currentResultSet != null) return currentResultSet.getMetaData();
-        return physicalFor(connection.defaultSession(), connection.primary(), null).getMetaData();
+        connection.primary();
+        return physicalFor(connection.defaultSession(), 0, null).getMetaData();
     }
 
     @Override
     public ParameterMetaData getParameterMetaData() throws SQLException {
         checkOpen();
-        return physicalFor(connection.defaultSession(), connection.primary(), null).getParameterMetaData();
+        connection.primary();
+        return physicalFor(connection.defaultSession(), 0, null).getParameterMetaData();
     }
 
     @Override
