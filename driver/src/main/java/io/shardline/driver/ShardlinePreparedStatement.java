@@ -50,11 +50,33 @@ import java.util.List;
  */
 class ShardlinePreparedStatement extends ShardlineStatement implements PreparedStatement {
 
+    /** What {@link #primitiveKinds} records: an object in {@code values}, or which primitive setter. */
+    private static final byte P_OBJECT = 0;
+    private static final byte P_BOOLEAN = 1;
+    private static final byte P_BYTE = 2;
+    private static final byte P_SHORT = 3;
+    private static final byte P_INT = 4;
+    private static final byte P_LONG = 5;
+    private static final byte P_FLOAT = 6;
+    private static final byte P_DOUBLE = 7;
+
     final String sql;
     final StatementInfo info;
     private Object[] values;
     private int[] types;
     private int count;
+    /**
+     * Parameters set with a primitive setter ({@code setLong}, {@code setInt}, ...) are kept
+     * unboxed: {@code primitiveKinds[i]} says which setter ({@link #P_OBJECT} when the value is
+     * {@code values[i]}), {@code primitives[i]} holds the value (a float or double as its raw
+     * bits). A read binds them with the same primitive setter; everything that needs them as
+     * objects (a write and its log entry, a batch, the shard router, SET literals) boxes them first
+     * ({@link #boxed()}) into exactly the objects the setter would have recorded before.
+     */
+    private byte[] primitiveKinds;
+    private long[] primitives;
+    /** Whether some parameter is currently held in {@link #primitives}. */
+    private boolean unboxed;
     private List<Object[]> batchValues;
     private List<int[]> batchTypes;
 
@@ -80,6 +102,8 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         this.values = new Object[n];
         this.types = new int[n];
         Arrays.fill(types, LoggedStatement.NO_TYPE);
+        this.primitiveKinds = new byte[n];
+        this.primitives = new long[n];
         int shards = connection.runtime.shards.size();
         this.physical = new PreparedStatement[shards][];
         this.physicalOn = new Connection[shards][];
@@ -245,9 +269,10 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         resetResults();
         StatementInfo.Kind kind = info.kind();
         if (kind == StatementInfo.Kind.READ || kind == StatementInfo.Kind.PRIMARY_READ) {
-            ShardConnection session = sessionForRead(info, sql, values, types, count);
+            ShardConnection session = sessionForRead(info, sql, routingValues(), types, count);
             return session == null || read(session);
         }
+        boxed();
         switch (kind) {
             case DDL -> {
                 if (count > 0) throw new SQLFeatureNotSupportedException("DDL with parameters is not supported", "0A000");
@@ -264,6 +289,11 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
                 return write();
             }
         }
+    }
+
+    /** The parameters the shard router reads: boxed only when there is a router to read them. */
+    private Object[] routingValues() {
+        return connection.runtime.sharded ? boxed() : values;
     }
 
     /**
@@ -321,10 +351,58 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
 
     /**
      * Binds this statement's parameters to a physical statement with exactly the setter calls
-     * {@link LogEntryCodec#bind} makes for the recorded values.
+     * {@link LogEntryCodec#bind} makes for the recorded values (a primitive with its own setter).
      */
     private void bindParameters(PreparedStatement ps) throws SQLException {
-        LogEntryCodec.bind(ps, values, types, count);
+        Object[] v = values;
+        int[] t = types;
+        byte[] k = primitiveKinds;
+        long[] p = primitives;
+        for (int i = 0; i < count; i++) {
+            int index = i + 1;
+            switch (k[i]) {
+                case P_OBJECT -> LogEntryCodec.bind(ps, index, v[i], t[i]);
+                case P_LONG -> ps.setLong(index, p[i]);
+                case P_INT -> ps.setInt(index, (int) p[i]);
+                case P_SHORT -> ps.setShort(index, (short) p[i]);
+                case P_BYTE -> ps.setByte(index, (byte) p[i]);
+                case P_BOOLEAN -> ps.setBoolean(index, p[i] != 0);
+                case P_FLOAT -> ps.setFloat(index, Float.intBitsToFloat((int) p[i]));
+                case P_DOUBLE -> ps.setDouble(index, Double.longBitsToDouble(p[i]));
+                default -> throw new IllegalStateException("parameter kind " + k[i]);
+            }
+        }
+    }
+
+    /**
+     * The parameter values as objects: the primitives held unboxed are boxed into
+     * {@link #values} (the very objects {@code set(i, x)} recorded when every setter boxed) and
+     * held as objects from now on, until set again.
+     */
+    private Object[] boxed() {
+        if (!unboxed) return values;
+        byte[] k = primitiveKinds;
+        long[] p = primitives;
+        for (int i = 0; i < count; i++) {
+            Object o;
+            switch (k[i]) {
+                case P_OBJECT -> {
+                    continue;
+                }
+                case P_LONG -> o = Long.valueOf(p[i]);
+                case P_INT -> o = Integer.valueOf((int) p[i]);
+                case P_SHORT -> o = Short.valueOf((short) p[i]);
+                case P_BYTE -> o = Byte.valueOf((byte) p[i]);
+                case P_BOOLEAN -> o = Boolean.valueOf(p[i] != 0);
+                case P_FLOAT -> o = Float.valueOf(Float.intBitsToFloat((int) p[i]));
+                case P_DOUBLE -> o = Double.valueOf(Double.longBitsToDouble(p[i]));
+                default -> throw new IllegalStateException("parameter kind " + k[i]);
+            }
+            values[i] = o;
+            k[i] = P_OBJECT;
+        }
+        unboxed = false;
+        return values;
     }
 
     /**
@@ -384,6 +462,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
 
     private boolean write() throws SQLException {
         beforeWrite();
+        boxed(); // the log records the parameters as objects
         ShardConnection session = sessionForWrite(info, sql, values, types, count);
         if (session == null) return false;
         Connection c = session.beginWrite(info);
@@ -445,7 +524,8 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         }
         checkOpen();
         resetResults();
-        ShardConnection session = sessionForRead(info, sql, values, types, count);
+        ShardConnection session = connection.runtime.sharded ? sessionForRead(info, sql, boxed(), types, count)
+                : connection.defaultSession();
         if (session == null) return currentResultSet; // scattered and merged
         while (true) {
             int slot = session.readSlot(info);
@@ -494,6 +574,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
     @Override
     public void addBatch() throws SQLException {
         checkOpen();
+        boxed();
         if (batchValues == null) {
             batchValues = new ArrayList<>();
             batchTypes = new ArrayList<>();
@@ -717,6 +798,26 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
     // ------------------------------------------------------------------ parameters
 
     private void set(int index, Object value, int sqlType) throws SQLException {
+        slot(index);
+        values[index - 1] = value;
+        types[index - 1] = sqlType;
+        primitiveKinds[index - 1] = P_OBJECT;
+        if (index > count) count = index;
+    }
+
+    /** Records a primitive parameter unboxed (no explicit SQL type, like the boxing setters). */
+    private void setPrimitive(int index, byte kind, long value) throws SQLException {
+        slot(index);
+        values[index - 1] = null;
+        types[index - 1] = LoggedStatement.NO_TYPE;
+        primitiveKinds[index - 1] = kind;
+        primitives[index - 1] = value;
+        unboxed = true;
+        if (index > count) count = index;
+    }
+
+    /** Checks that parameter {@code index} may be set, growing the arrays to hold it. */
+    private void slot(int index) throws SQLException {
         checkOpen();
         if (index < 1) throw new SQLException("parameter index " + index + " is out of range", "22023");
         if (index > values.length) {
@@ -725,10 +826,9 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
             int old = types.length;
             types = Arrays.copyOf(types, n);
             Arrays.fill(types, old, n, LoggedStatement.NO_TYPE);
+            primitiveKinds = Arrays.copyOf(primitiveKinds, n);
+            primitives = Arrays.copyOf(primitives, n);
         }
-        values[index - 1] = value;
-        types[index - 1] = sqlType;
-        if (index > count) count = index;
     }
 
     private void set(int index, Object value) throws SQLException {
@@ -738,6 +838,8 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
     private void clearValues() {
         Arrays.fill(values, null);
         Arrays.fill(types, LoggedStatement.NO_TYPE);
+        Arrays.fill(primitiveKinds, P_OBJECT);
+        unboxed = false;
         count = 0;
     }
 
@@ -759,37 +861,37 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
 
     @Override
     public void setBoolean(int i, boolean x) throws SQLException {
-        set(i, x);
+        setPrimitive(i, P_BOOLEAN, x ? 1 : 0);
     }
 
     @Override
     public void setByte(int i, byte x) throws SQLException {
-        set(i, x);
+        setPrimitive(i, P_BYTE, x);
     }
 
     @Override
     public void setShort(int i, short x) throws SQLException {
-        set(i, x);
+        setPrimitive(i, P_SHORT, x);
     }
 
     @Override
     public void setInt(int i, int x) throws SQLException {
-        set(i, x);
+        setPrimitive(i, P_INT, x);
     }
 
     @Override
     public void setLong(int i, long x) throws SQLException {
-        set(i, x);
+        setPrimitive(i, P_LONG, x);
     }
 
     @Override
     public void setFloat(int i, float x) throws SQLException {
-        set(i, x);
+        setPrimitive(i, P_FLOAT, Float.floatToRawIntBits(x));
     }
 
     @Override
     public void setDouble(int i, double x) throws SQLException {
-        set(i, x);
+        setPrimitive(i, P_DOUBLE, Double.doubleToRawLongBits(x));
     }
 
     @Override

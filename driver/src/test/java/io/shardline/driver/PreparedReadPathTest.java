@@ -23,9 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The prepared statement's read path runs executeQuery on the cached physical statement without
- * asking it isClosed() first: what it must not change is what writes log (the objects, of the
- * classes, the setters recorded), what reads return, and the closed-statement checks.
+ * The prepared statement's read path keeps primitive parameters unboxed and runs executeQuery on
+ * the cached physical statement: what it must not change is what writes log (the same objects,
+ * of the same classes, as when every setter boxed), what reads return, and the closed-statement
+ * checks.
  */
 class PreparedReadPathTest {
 
