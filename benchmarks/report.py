@@ -99,6 +99,8 @@ def main():
     ap.add_argument("--results", required=True)
     ap.add_argument("--command", required=True)
     ap.add_argument("--jmh-options", required=True)
+    ap.add_argument("--point-select-options", default=None,
+                    help="JMH options of the point-select runs, when they differ from --jmh-options")
     ap.add_argument("--seconds", type=int, default=0)
     ap.add_argument("--quick", default="0")
     a = ap.parse_args()
@@ -136,9 +138,14 @@ def main():
         p("| %s | %s |" % (k, v.replace("|", "/")))
     p("| command | `%s` (from the repository root) |" % a.command)
     p("| JMH options | `%s`, threads %s, mode throughput |" % (a.jmh_options, " and ".join(map(str, threads))))
+    longer = a.point_select_options and a.point_select_options != a.jmh_options
+    if longer:
+        p("| JMH options, point select | `%s` |" % a.point_select_options)
     p("| measuring time | %d s (excluding the build) |" % a.seconds)
     p("")
-    p("All three contenders run, one JMH fork each, on the same physical H2 in-memory databases"
+    forks = ("one JMH fork each (the point select: as its own JMH options above say)" if longer
+             else "one JMH fork each")
+    p("All three contenders run, " + forks + ", on the same physical H2 in-memory databases"
       " (created and filled in each fork: 10,000 `accounts` rows on the primary and on each replica;"
       " 10,000 `orders` over two shards by `customer_id mod 2`):")
     p("")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs every benchmark, then writes docs/benchmarks.md.
 #
-#   benchmarks/run.sh                 full run (about 9 minutes on 2 cores, plus the build) -> docs/benchmarks.md
+#   benchmarks/run.sh                 full run (about 17 minutes on 2 cores, plus the build) -> docs/benchmarks.md
 #   QUICK=1 benchmarks/run.sh         smoke run (about 3 minutes)           -> benchmarks/target/benchmarks-quick.md
 #
 # Environment: QUICK=1 (short iterations, output outside docs/), OUT=<file> (report path),
@@ -17,11 +17,15 @@ COMMAND="benchmarks/run.sh"
 
 if [[ "$QUICK" == "1" ]]; then
   JMH_OPTS=(-f 1 -wi 1 -i 1 -w 1s -r 1s)
+  POINT_SELECT_OPTS=("${JMH_OPTS[@]}")
   FIGURES_MODE=quick
   OUT=${OUT:-benchmarks/target/benchmarks-quick.md}
   COMMAND="QUICK=1 benchmarks/run.sh"
 else
   JMH_OPTS=(-f 1 -wi 2 -i 3 -w 2s -r 2s)
+  # the point select is the read hot path (issue 10): its differences are a few percent, so it gets
+  # enough forks and iterations for an error bar smaller than that (about 4.5 minutes per thread count)
+  POINT_SELECT_OPTS=(-f 3 -wi 5 -i 8 -w 2s -r 2s)
   FIGURES_MODE=full
   OUT=${OUT:-docs/benchmarks.md}
 fi
@@ -45,12 +49,18 @@ fi
 cat "$RESULTS/sharding-probe.txt"
 
 for t in 1 2; do
-  echo "== primary + 2 replicas, $t thread(s)"
-  java -jar "$JAR" 'io.shardline.benchmarks.PrimaryReplicaBenchmark' "${JMH_OPTS[@]}" -t "$t" \
+  echo "== primary + 2 replicas, point select, $t thread(s)"
+  java -jar "$JAR" 'io.shardline.benchmarks.PrimaryReplicaBenchmark.pointSelect' "${POINT_SELECT_OPTS[@]}" -t "$t" \
       -p contender=raw,shardline,shardingsphere \
-      -rf json -rff "$RESULTS/primary-replica-t$t.json" > "$RESULTS/primary-replica-t$t.log" 2>&1 \
-      || { tail -50 "$RESULTS/primary-replica-t$t.log"; exit 1; }
-  grep -E '^(Benchmark|PrimaryReplica)' "$RESULTS/primary-replica-t$t.log" || true
+      -rf json -rff "$RESULTS/primary-replica-select-t$t.json" > "$RESULTS/primary-replica-select-t$t.log" 2>&1 \
+      || { tail -50 "$RESULTS/primary-replica-select-t$t.log"; exit 1; }
+  grep -E '^(Benchmark|PrimaryReplica)' "$RESULTS/primary-replica-select-t$t.log" || true
+  echo "== primary + 2 replicas, insert, $t thread(s)"
+  java -jar "$JAR" 'io.shardline.benchmarks.PrimaryReplicaBenchmark.insert' "${JMH_OPTS[@]}" -t "$t" \
+      -p contender=raw,shardline,shardingsphere \
+      -rf json -rff "$RESULTS/primary-replica-insert-t$t.json" > "$RESULTS/primary-replica-insert-t$t.log" 2>&1 \
+      || { tail -50 "$RESULTS/primary-replica-insert-t$t.log"; exit 1; }
+  grep -E '^(Benchmark|PrimaryReplica)' "$RESULTS/primary-replica-insert-t$t.log" || true
   echo "== 2 shards, $t thread(s)"
   java -jar "$JAR" 'io.shardline.benchmarks.TwoShardBenchmark' "${JMH_OPTS[@]}" -t "$t" \
       -p contender="$SHARDED_CONTENDERS" \
@@ -99,6 +109,7 @@ python3 benchmarks/report.py \
     --results "$RESULTS" \
     --command "$COMMAND" \
     --jmh-options "${JMH_OPTS[*]}" \
+    --point-select-options "${POINT_SELECT_OPTS[*]}" \
     --seconds $((END - START)) \
     --quick "$QUICK" > "$OUT"
 echo "== wrote $OUT ($((END - START)) s of measurement)"

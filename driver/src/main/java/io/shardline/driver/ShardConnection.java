@@ -5,6 +5,7 @@ import io.shardline.replication.apply.LogMaintenance;
 import io.shardline.replication.log.LoggedStatement;
 import io.shardline.replication.apply.ReplicaApplier;
 import io.shardline.replication.ReplicaState;
+import io.shardline.routing.read.ReplicaBalancer;
 import io.shardline.routing.read.ReplicaCandidates;
 import io.shardline.routing.sql.StatementInfo;
 import java.sql.Connection;
@@ -38,12 +39,15 @@ final class ShardConnection {
     /** Position of this connection's last commit on this shard: reads need a replica at least there. */
     long lastCommit;
     private final ReadCandidates candidates = new ReadCandidates();
+    /** This connection's own balancer (a round-robin turn of its own: no counter shared per read). */
+    private final ReplicaBalancer balancer;
 
     ShardConnection(ShardlineConnection owner, ShardlineRuntime.Shard shard) {
         this.owner = owner;
         this.runtime = owner.runtime;
         this.shard = shard;
         this.replicas = new Connection[shard.replicas.length];
+        this.balancer = shard.balancer.forConnection();
     }
 
     // ------------------------------------------------------------------ reads
@@ -111,12 +115,21 @@ final class ShardConnection {
         c.minPosition = minimumPosition();
         c.maxLagMillis = runtime.maxLagMillis;
         c.head = shard.head();
-        return shard.balancer.choose(c);
+        return balancer.choose(c);
     }
 
     /** The connection a query with this analysis runs on. */
     Connection readConnection(StatementInfo info) throws SQLException {
         owner.checkOpen();
+        return connection(readSlot(info));
+    }
+
+    /**
+     * The slot of the connection a query with this analysis runs on: 0 for the primary, 1 + i for
+     * replica i; the connection is then {@link #connection(int)} (taken from its pool here if this
+     * session held none yet). The caller has checked that the logical connection is open.
+     */
+    int readSlot(StatementInfo info) throws SQLException {
         boolean autoCommit = owner.autoCommit;
         boolean readOnly = owner.readOnly;
         if (info.kind() == StatementInfo.Kind.READ && !info.forcePrimary() && (autoCommit || readOnly)
@@ -124,16 +137,14 @@ final class ShardConnection {
             if (readOnly && !autoCommit) {
                 if (pinned < 0) pinned = chooseReplica();
                 if (pinned >= 0) {
-                    Connection c = replica(pinned);
-                    if (c != null) return c;
+                    if (replica(pinned) != null) return 1 + pinned;
                     pinned = -1;
                 }
             } else {
                 for (int attempt = 0; attempt < shard.replicas.length; attempt++) {
                     int i = chooseReplica();
                     if (i < 0) break;
-                    Connection c = replica(i);
-                    if (c != null) return c;
+                    if (replica(i) != null) return 1 + i;
                     shard.replicas[i].eject(runtime.ejectInitialMillis, runtime.ejectMaxMillis);
                 }
             }
@@ -143,48 +154,51 @@ final class ShardConnection {
                         + " connection's last commit or reads.maxLag) and reads.fallbackToPrimary is false", "08001");
             }
         }
-        return primary();
+        primary();
+        return 0;
     }
 
     /**
-     * A read failed on {@code c}. If {@code c} is a replica and the failure is a connection
-     * failure, the replica is ejected for a backoff period and its physical connection dropped.
+     * The physical connection of {@code slot} (0 = primary, 1 + i = replica i), or null if this
+     * session holds none there.
+     */
+    Connection connection(int slot) {
+        return slot == 0 ? primary : replicas[slot - 1];
+    }
+
+    /**
+     * A read failed on the connection of {@code slot}. If it is a replica and the failure is a
+     * connection failure, the replica is ejected for a backoff period and its physical connection
+     * dropped.
      *
      * @return true if the read may be retried elsewhere: only in auto-commit mode (outside a
      *     transaction) and only for a connection failure of a replica
      */
-    boolean readFailed(Connection c, SQLException e) {
-        if (c == primary || !ReplicaApplier.isTransient(e)) return false;
-        for (int i = 0; i < replicas.length; i++) {
-            if (replicas[i] == c) {
-                shard.replicas[i].eject(runtime.ejectInitialMillis, runtime.ejectMaxMillis);
-                replicas[i] = null;
-                if (pinned == i) pinned = -1;
-                try {
-                    c.close();
-                } catch (SQLException ignored) {
-                    // it is failing already
-                }
-                return owner.autoCommit;
-            }
+    boolean readFailed(int slot, SQLException e) {
+        if (slot == 0 || !ReplicaApplier.isTransient(e)) return false;
+        int i = slot - 1;
+        Connection c = replicas[i];
+        if (c == null) return false;
+        shard.replicas[i].eject(runtime.ejectInitialMillis, runtime.ejectMaxMillis);
+        replicas[i] = null;
+        if (pinned == i) pinned = -1;
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // it is failing already
         }
-        return false;
+        return owner.autoCommit;
     }
 
-    /** A read on {@code c} succeeded: count it for the node that served it. */
-    void readSucceeded(Connection c) {
-        if (c == primary) {
+    /** A read on the connection of {@code slot} succeeded: count it for the node that served it. */
+    void readSucceeded(int slot) {
+        if (slot == 0) {
             shard.primary.reads.increment();
             return;
         }
-        for (int i = 0; i < replicas.length; i++) {
-            if (replicas[i] == c) {
-                ShardlineRuntime.Node n = shard.replicas[i];
-                n.reads.increment();
-                n.readSucceeded();
-                return;
-            }
-        }
+        ShardlineRuntime.Node n = shard.replicas[slot - 1];
+        n.reads.increment();
+        n.readSucceeded();
     }
 
     // ------------------------------------------------------------------ physical connections
@@ -214,13 +228,6 @@ final class ShardConnection {
     /** Physical connections this session holds to replicas (entries may be null). */
     Connection[] replicaConnections() {
         return replicas;
-    }
-
-    /** The slot of {@code c} among this session's connections: 0 for the primary, 1 + i for replica i. */
-    int slotOf(Connection c) throws SQLException {
-        if (c == primary) return 0;
-        for (int i = 0; i < replicas.length; i++) if (replicas[i] == c) return 1 + i;
-        throw new SQLException("internal: connection is not one of this logical connection's", "XX000");
     }
 
     /** Replica {@code i}'s physical connection, or null if it cannot be had right now. */

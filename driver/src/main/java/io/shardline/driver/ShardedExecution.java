@@ -75,14 +75,14 @@ final class ShardedExecution {
         ResultSet[] results = new ResultSet[n];
         // the connections are chosen on this thread (sessions are not thread-safe); only the
         // execution of the per-shard queries runs in parallel
-        Connection[] connections = new Connection[n];
+        int[] slots = new int[n];
         ShardConnection[] sessions = new ShardConnection[n];
         try {
             for (int i = 0; i < n; i++) {
                 sessions[i] = conn.session(route.shards()[i]);
-                connections[i] = sessions[i].readConnection(info);
-                statements[i] = cache != null ? cache.scatterStatement(sessions[i], connections[i], route.shardSql())
-                        : prepare(owner, connections[i], route.shardSql());
+                slots[i] = sessions[i].readSlot(info);
+                statements[i] = cache != null ? cache.scatterStatement(sessions[i], slots[i], route.shardSql())
+                        : prepare(owner, sessions[i].connection(slots[i]), route.shardSql());
                 LogEntryCodec.bind(statements[i], p, t, p.length);
             }
             if (n == 1 || !conn.runtime.parallelScatter) {
@@ -96,7 +96,7 @@ final class ShardedExecution {
                 }
                 for (int i = 0; i < n; i++) results[i] = await(futures.get(i));
             }
-            for (int i = 0; i < n; i++) sessions[i].readSucceeded(connections[i]);
+            for (int i = 0; i < n; i++) sessions[i].readSucceeded(slots[i]);
         } catch (SQLException | RuntimeException e) {
             if (cache == null) closeAll(statements, e);
             else closeAll(results, e);

@@ -2,6 +2,7 @@ package io.shardline.driver;
 
 import io.shardline.replication.log.LogEntryCodec;
 import io.shardline.replication.log.LoggedStatement;
+import io.shardline.replication.apply.ReplicaApplier;
 import io.shardline.routing.shard.ShardRoute;
 import io.shardline.routing.sql.StatementInfo;
 import java.io.ByteArrayOutputStream;
@@ -49,11 +50,33 @@ import java.util.List;
  */
 class ShardlinePreparedStatement extends ShardlineStatement implements PreparedStatement {
 
+    /** What {@link #primitiveKinds} records: an object in {@code values}, or which primitive setter. */
+    private static final byte P_OBJECT = 0;
+    private static final byte P_BOOLEAN = 1;
+    private static final byte P_BYTE = 2;
+    private static final byte P_SHORT = 3;
+    private static final byte P_INT = 4;
+    private static final byte P_LONG = 5;
+    private static final byte P_FLOAT = 6;
+    private static final byte P_DOUBLE = 7;
+
     final String sql;
     final StatementInfo info;
     private Object[] values;
     private int[] types;
     private int count;
+    /**
+     * Parameters set with a primitive setter ({@code setLong}, {@code setInt}, ...) are kept
+     * unboxed: {@code primitiveKinds[i]} says which setter ({@link #P_OBJECT} when the value is
+     * {@code values[i]}), {@code primitives[i]} holds the value (a float or double as its raw
+     * bits). A read binds them with the same primitive setter; everything that needs them as
+     * objects (a write and its log entry, a batch, the shard router, SET literals) boxes them first
+     * ({@link #boxed()}) into exactly the objects the setter would have recorded before.
+     */
+    private byte[] primitiveKinds;
+    private long[] primitives;
+    /** Whether some parameter is currently held in {@link #primitives}. */
+    private boolean unboxed;
     private List<Object[]> batchValues;
     private List<int[]> batchTypes;
 
@@ -79,6 +102,8 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         this.values = new Object[n];
         this.types = new int[n];
         Arrays.fill(types, LoggedStatement.NO_TYPE);
+        this.primitiveKinds = new byte[n];
+        this.primitives = new long[n];
         int shards = connection.runtime.shards.size();
         this.physical = new PreparedStatement[shards][];
         this.physicalOn = new Connection[shards][];
@@ -97,13 +122,35 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
 
     // ------------------------------------------------------------------ execution
 
-    /** The physical statement on {@code c} (a connection of session {@code s}), prepared on first use. */
-    private PreparedStatement physicalFor(ShardConnection s, Connection c, String identity) throws SQLException {
-        int slot = s.slotOf(c);
+    /**
+     * The physical statement on the connection of {@code slot} (0 = primary, 1 + i = replica i) of
+     * session {@code s}, prepared on first use, and again when the cached one was closed.
+     */
+    private PreparedStatement physicalFor(ShardConnection s, int slot, String identity) throws SQLException {
+        Connection c = s.connection(slot);
+        PreparedStatement ps = physical[s.shard.index][slot];
+        if (ps != null && physicalOn[s.shard.index][slot] == c && !ps.isClosed()) return ps;
+        return prepareFor(s, slot, c, identity);
+    }
+
+    /**
+     * The read path's physical statement of {@code slot}: the cached one if it was prepared on the
+     * session's current connection there (not asked {@code isClosed()}, a call through the pool's
+     * proxy on every read: a statement closed behind Shardline's back is noticed when it fails, see
+     * {@link #closedBehindOurBack}), else a new one.
+     */
+    private PreparedStatement cachedFor(ShardConnection s, int slot) throws SQLException {
+        Connection c = s.connection(slot);
+        int shard = s.shard.index;
+        PreparedStatement ps = physical[shard][slot];
+        if (ps != null && physicalOn[shard][slot] == c) return ps;
+        return prepareFor(s, slot, c, null);
+    }
+
+    private PreparedStatement prepareFor(ShardConnection s, int slot, Connection c, String identity) throws SQLException {
         PreparedStatement[] physical = this.physical[s.shard.index];
         Connection[] physicalOn = this.physicalOn[s.shard.index];
         PreparedStatement ps = physical[slot];
-        if (ps != null && physicalOn[slot] == c && !ps.isClosed()) return ps;
         if (ps != null) {
             try {
                 ps.close();
@@ -124,11 +171,12 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
     private String[][] scatterSql;
 
     /**
-     * The physical statement for a cross-shard execution's {@code shardSql} on connection {@code c}
-     * of session {@code s}, prepared once and reused while the SQL (which may carry a rewritten
-     * LIMIT) and the connection stay the same.
+     * The physical statement for a cross-shard execution's {@code shardSql} on the connection of
+     * {@code slot} of session {@code s}, prepared once and reused while the SQL (which may carry a
+     * rewritten LIMIT) and the connection stay the same.
      */
-    PreparedStatement scatterStatement(ShardConnection s, Connection c, String shardSql) throws SQLException {
+    PreparedStatement scatterStatement(ShardConnection s, int slot, String shardSql) throws SQLException {
+        Connection c = s.connection(slot);
         if (scatter == null) {
             int shards = physical.length;
             scatter = new PreparedStatement[shards][];
@@ -141,7 +189,6 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
             }
         }
         int shard = s.shard.index;
-        int slot = s.slotOf(c);
         PreparedStatement ps = scatter[shard][slot];
         if (ps != null && scatterOn[shard][slot] == c && shardSql.equals(scatterSql[shard][slot]) && !ps.isClosed()) {
             return ps;
@@ -220,28 +267,13 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
     private boolean run() throws SQLException {
         checkOpen();
         resetResults();
-        switch (info.kind()) {
-            case READ, PRIMARY_READ -> {
-                ShardConnection session = sessionForRead(info, sql, values, types, count);
-                if (session == null) return true;
-                while (true) {
-                    Connection c = session.readConnection(info);
-                    try {
-                        PreparedStatement ps = physicalFor(session, c, null);
-                        LogEntryCodec.bind(ps, values, types, count);
-                        current = ps;
-                        ownsCurrent = false;
-                        boolean r = ps.execute();
-                        if (r) wrap(ps.getResultSet());
-                        session.readSucceeded(c);
-                        return r;
-                    } catch (SQLException e) {
-                        // a replica that fails before returning anything: eject it, read elsewhere
-                        if (!session.readFailed(c, e)) throw e;
-                        current = null;
-                    }
-                }
-            }
+        StatementInfo.Kind kind = info.kind();
+        if (kind == StatementInfo.Kind.READ || kind == StatementInfo.Kind.PRIMARY_READ) {
+            ShardConnection session = sessionForRead(info, sql, routingValues(), types, count);
+            return session == null || read(session);
+        }
+        boxed();
+        switch (kind) {
             case DDL -> {
                 if (count > 0) throw new SQLFeatureNotSupportedException("DDL with parameters is not supported", "0A000");
                 return connection.executeDdl(sql);
@@ -257,6 +289,120 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
                 return write();
             }
         }
+    }
+
+    /** The parameters the shard router reads: boxed only when there is a router to read them. */
+    private Object[] routingValues() {
+        return connection.runtime.sharded ? boxed() : values;
+    }
+
+    /**
+     * Runs a read on the node the session routes it to ({@code execute} on the physical statement;
+     * {@link #executeQuery} has its own copy of this for SELECTs). A replica that fails before
+     * returning anything is ejected and the read runs elsewhere (outside a transaction only; see
+     * {@link ShardConnection#readFailed}).
+     *
+     * @return the JDBC {@code execute} result: true if the result is a ResultSet
+     */
+    private boolean read(ShardConnection session) throws SQLException {
+        while (true) {
+            int slot = session.readSlot(info);
+            try {
+                PreparedStatement ps = cachedFor(session, slot);
+                boolean r;
+                try {
+                    bindParameters(ps);
+                    current = ps;
+                    ownsCurrent = false;
+                    r = ps.execute();
+                } catch (SQLException e) {
+                    if (!closedBehindOurBack(ps, e)) throw e;
+                    ps = physicalFor(session, slot, null);
+                    bindParameters(ps);
+                    current = ps;
+                    r = ps.execute();
+                }
+                if (r) wrap(ps.getResultSet());
+                session.readSucceeded(slot);
+                return r;
+            } catch (SQLException e) {
+                // a replica that fails before returning anything: eject it, read elsewhere
+                current = null;
+                if (!session.readFailed(slot, e)) throw e;
+            }
+        }
+    }
+
+    /**
+     * Whether an execution on the cached statement {@code ps} failed because it was closed behind
+     * Shardline's back (by the pool or the driver): the read path does not ask {@code isClosed()}
+     * (a call through the pool's proxy) before every execution, only after a failure; the caller
+     * then prepares it again and runs the read on the new one, as when it was asked before. A
+     * connection failure is never that: it is left to ejection and retry elsewhere.
+     */
+    private boolean closedBehindOurBack(PreparedStatement ps, SQLException e) {
+        if (ReplicaApplier.isTransient(e)) return false;
+        try {
+            return ps.isClosed();
+        } catch (SQLException ignored) {
+            return true;
+        }
+    }
+
+    /**
+     * Binds this statement's parameters to a physical statement with exactly the setter calls
+     * {@link LogEntryCodec#bind} makes for the recorded values (a primitive with its own setter).
+     */
+    private void bindParameters(PreparedStatement ps) throws SQLException {
+        Object[] v = values;
+        int[] t = types;
+        byte[] k = primitiveKinds;
+        long[] p = primitives;
+        for (int i = 0; i < count; i++) {
+            int index = i + 1;
+            switch (k[i]) {
+                case P_OBJECT -> LogEntryCodec.bind(ps, index, v[i], t[i]);
+                case P_LONG -> ps.setLong(index, p[i]);
+                case P_INT -> ps.setInt(index, (int) p[i]);
+                case P_SHORT -> ps.setShort(index, (short) p[i]);
+                case P_BYTE -> ps.setByte(index, (byte) p[i]);
+                case P_BOOLEAN -> ps.setBoolean(index, p[i] != 0);
+                case P_FLOAT -> ps.setFloat(index, Float.intBitsToFloat((int) p[i]));
+                case P_DOUBLE -> ps.setDouble(index, Double.longBitsToDouble(p[i]));
+                default -> throw new IllegalStateException("parameter kind " + k[i]);
+            }
+        }
+    }
+
+    /**
+     * The parameter values as objects: the primitives held unboxed are boxed into
+     * {@link #values} (the very objects {@code set(i, x)} recorded when every setter boxed) and
+     * held as objects from now on, until set again.
+     */
+    private Object[] boxed() {
+        if (!unboxed) return values;
+        byte[] k = primitiveKinds;
+        long[] p = primitives;
+        for (int i = 0; i < count; i++) {
+            Object o;
+            switch (k[i]) {
+                case P_OBJECT -> {
+                    continue;
+                }
+                case P_LONG -> o = Long.valueOf(p[i]);
+                case P_INT -> o = Integer.valueOf((int) p[i]);
+                case P_SHORT -> o = Short.valueOf((short) p[i]);
+                case P_BYTE -> o = Byte.valueOf((byte) p[i]);
+                case P_BOOLEAN -> o = Boolean.valueOf(p[i] != 0);
+                case P_FLOAT -> o = Float.valueOf(Float.intBitsToFloat((int) p[i]));
+                case P_DOUBLE -> o = Double.valueOf(Double.longBitsToDouble(p[i]));
+                default -> throw new IllegalStateException("parameter kind " + k[i]);
+            }
+            values[i] = o;
+            k[i] = P_OBJECT;
+        }
+        unboxed = false;
+        return values;
     }
 
     /**
@@ -316,6 +462,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
 
     private boolean write() throws SQLException {
         beforeWrite();
+        boxed(); // the log records the parameters as objects
         ShardConnection session = sessionForWrite(info, sql, values, types, count);
         if (session == null) return false;
         Connection c = session.beginWrite(info);
@@ -337,7 +484,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
                 ps = rewrittenFor(c, x.sql(), identity);
                 LogEntryCodec.bind(ps, p, t, p.length);
             } else {
-                ps = physicalFor(session, c, identity);
+                ps = physicalFor(session, 0, identity);
                 LogEntryCodec.bind(ps, values, types, count);
             }
             current = ps;
@@ -361,12 +508,50 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         }
     }
 
+    /**
+     * A replica-eligible SELECT (it provably returns rows) runs with {@code executeQuery} directly
+     * on the cached physical statement; everything else through {@link #run}. The hot path is
+     * written out here rather than shared with {@link #read}: every call level it saves keeps the
+     * physical driver's own calls within the JIT's inlining depth, as they are for a direct caller.
+     */
     @Override
     public ResultSet executeQuery() throws SQLException {
-        if (!run()) {
-            throw new SQLException("statement did not return a result set: " + ShardlineConnection.abbreviate(sql), "02000");
+        if (info.kind() != StatementInfo.Kind.READ) {
+            if (!run()) {
+                throw new SQLException("statement did not return a result set: " + ShardlineConnection.abbreviate(sql), "02000");
+            }
+            return currentResultSet;
         }
-        return currentResultSet;
+        checkOpen();
+        resetResults();
+        ShardConnection session = connection.runtime.sharded ? sessionForRead(info, sql, boxed(), types, count)
+                : connection.defaultSession();
+        if (session == null) return currentResultSet; // scattered and merged
+        while (true) {
+            int slot = session.readSlot(info);
+            try {
+                PreparedStatement ps = cachedFor(session, slot);
+                ResultSet rs;
+                try {
+                    bindParameters(ps);
+                    current = ps;
+                    ownsCurrent = false;
+                    rs = ps.executeQuery();
+                } catch (SQLException e) {
+                    if (!closedBehindOurBack(ps, e)) throw e;
+                    ps = physicalFor(session, slot, null);
+                    bindParameters(ps);
+                    current = ps;
+                    rs = ps.executeQuery();
+                }
+                session.readSucceeded(slot);
+                return wrap(rs);
+            } catch (SQLException e) {
+                // a replica that fails before returning anything: eject it, read elsewhere
+                current = null;
+                if (!session.readFailed(slot, e)) throw e;
+            }
+        }
     }
 
     @Override
@@ -389,6 +574,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
     @Override
     public void addBatch() throws SQLException {
         checkOpen();
+        boxed();
         if (batchValues == null) {
             batchValues = new ArrayList<>();
             batchTypes = new ArrayList<>();
@@ -444,7 +630,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
                 rowTypes = rw.types();
             }
             String identity = GeneratedKeys.identityColumnToCapture(connection, x, c);
-            PreparedStatement ps = rw != null ? rewrittenFor(c, x.sql(), identity) : physicalFor(session, c, identity);
+            PreparedStatement ps = rw != null ? rewrittenFor(c, x.sql(), identity) : physicalFor(session, 0, identity);
             for (int i = 0; i < rows.size(); i++) {
                 Object[] v = rows.get(i);
                 LogEntryCodec.bind(ps, v, rowTypes.get(i), v.length);
@@ -574,13 +760,15 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
     public ResultSetMetaData getMetaData() throws SQLException {
         checkOpen();
         if (currentResultSet != null) return currentResultSet.getMetaData();
-        return physicalFor(connection.defaultSession(), connection.primary(), null).getMetaData();
+        connection.primary();
+        return physicalFor(connection.defaultSession(), 0, null).getMetaData();
     }
 
     @Override
     public ParameterMetaData getParameterMetaData() throws SQLException {
         checkOpen();
-        return physicalFor(connection.defaultSession(), connection.primary(), null).getParameterMetaData();
+        connection.primary();
+        return physicalFor(connection.defaultSession(), 0, null).getParameterMetaData();
     }
 
     @Override
@@ -610,6 +798,26 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
     // ------------------------------------------------------------------ parameters
 
     private void set(int index, Object value, int sqlType) throws SQLException {
+        slot(index);
+        values[index - 1] = value;
+        types[index - 1] = sqlType;
+        primitiveKinds[index - 1] = P_OBJECT;
+        if (index > count) count = index;
+    }
+
+    /** Records a primitive parameter unboxed (no explicit SQL type, like the boxing setters). */
+    private void setPrimitive(int index, byte kind, long value) throws SQLException {
+        slot(index);
+        values[index - 1] = null;
+        types[index - 1] = LoggedStatement.NO_TYPE;
+        primitiveKinds[index - 1] = kind;
+        primitives[index - 1] = value;
+        unboxed = true;
+        if (index > count) count = index;
+    }
+
+    /** Checks that parameter {@code index} may be set, growing the arrays to hold it. */
+    private void slot(int index) throws SQLException {
         checkOpen();
         if (index < 1) throw new SQLException("parameter index " + index + " is out of range", "22023");
         if (index > values.length) {
@@ -618,10 +826,9 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
             int old = types.length;
             types = Arrays.copyOf(types, n);
             Arrays.fill(types, old, n, LoggedStatement.NO_TYPE);
+            primitiveKinds = Arrays.copyOf(primitiveKinds, n);
+            primitives = Arrays.copyOf(primitives, n);
         }
-        values[index - 1] = value;
-        types[index - 1] = sqlType;
-        if (index > count) count = index;
     }
 
     private void set(int index, Object value) throws SQLException {
@@ -631,6 +838,8 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
     private void clearValues() {
         Arrays.fill(values, null);
         Arrays.fill(types, LoggedStatement.NO_TYPE);
+        Arrays.fill(primitiveKinds, P_OBJECT);
+        unboxed = false;
         count = 0;
     }
 
@@ -652,37 +861,37 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
 
     @Override
     public void setBoolean(int i, boolean x) throws SQLException {
-        set(i, x);
+        setPrimitive(i, P_BOOLEAN, x ? 1 : 0);
     }
 
     @Override
     public void setByte(int i, byte x) throws SQLException {
-        set(i, x);
+        setPrimitive(i, P_BYTE, x);
     }
 
     @Override
     public void setShort(int i, short x) throws SQLException {
-        set(i, x);
+        setPrimitive(i, P_SHORT, x);
     }
 
     @Override
     public void setInt(int i, int x) throws SQLException {
-        set(i, x);
+        setPrimitive(i, P_INT, x);
     }
 
     @Override
     public void setLong(int i, long x) throws SQLException {
-        set(i, x);
+        setPrimitive(i, P_LONG, x);
     }
 
     @Override
     public void setFloat(int i, float x) throws SQLException {
-        set(i, x);
+        setPrimitive(i, P_FLOAT, Float.floatToRawIntBits(x));
     }
 
     @Override
     public void setDouble(int i, double x) throws SQLException {
-        set(i, x);
+        setPrimitive(i, P_DOUBLE, Double.doubleToRawLongBits(x));
     }
 
     @Override

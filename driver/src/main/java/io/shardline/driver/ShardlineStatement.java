@@ -187,16 +187,16 @@ class ShardlineStatement implements Statement {
                 ShardConnection session = sessionForRead(info, sql, EMPTY_VALUES, EMPTY_TYPES, 0);
                 if (session == null) return true;
                 while (true) {
-                    Connection c = session.readConnection(info);
+                    int slot = session.readSlot(info);
                     try {
-                        Statement s = physical(c);
+                        Statement s = physical(session.connection(slot));
                         boolean r = s.execute(sql);
                         if (r) wrap(s.getResultSet());
-                        session.readSucceeded(c);
+                        session.readSucceeded(slot);
                         return r;
                     } catch (SQLException e) {
                         // a replica that fails before returning anything: eject it, read elsewhere
-                        if (!session.readFailed(c, e)) throw e;
+                        if (!session.readFailed(slot, e)) throw e;
                         resetResults();
                     }
                 }

@@ -486,6 +486,14 @@ public final class LogEntryCodec {
         for (int i = 0; i < count; i++) bindOne(ps, i + 1, params[i], sqlTypes[i]);
     }
 
+    /**
+     * Binds one value to parameter {@code index} (1-based) exactly as {@link #bind(PreparedStatement,
+     * LoggedStatement)} binds each of its parameters.
+     */
+    public static void bind(PreparedStatement ps, int index, Object value, int sqlType) throws SQLException {
+        bindOne(ps, index, value, sqlType);
+    }
+
     private static void bindOne(PreparedStatement ps, int idx, Object v, int type) throws SQLException {
         {
             if (v == null) {

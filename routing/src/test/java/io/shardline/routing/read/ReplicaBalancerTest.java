@@ -51,6 +51,76 @@ class ReplicaBalancerTest {
     }
 
     @Test
+    void perConnectionRoundRobinIsExactWithinOneConnection() {
+        Fixed all = new Fixed(new boolean[] {true, true, true}, new int[] {1, 1, 1}, new long[3]);
+        ReplicaBalancer connection = new RoundRobinBalancer().forConnection();
+        assertThat(spread(connection, all, 3000)).containsExactly(1000, 1000, 1000);
+        Fixed middleOut = new Fixed(new boolean[] {true, false, true}, new int[] {1, 1, 1}, new long[3]);
+        int[] c = spread(connection, middleOut, 3000);
+        assertThat(c[1]).isZero();
+        assertThat(c[0] + c[2]).isEqualTo(3000);
+    }
+
+    @Test
+    void perConnectionRoundRobinStaysBalancedAcrossConnections() {
+        Fixed all = new Fixed(new boolean[] {true, true, true}, new int[] {1, 1, 1}, new long[3]);
+        RoundRobinBalancer shared = new RoundRobinBalancer();
+        // many short-lived connections with one read each: each starts one replica further
+        int[] oneRead = new int[3];
+        for (int i = 0; i < 3000; i++) oneRead[shared.forConnection().choose(all)]++;
+        assertThat(oneRead).containsExactly(1000, 1000, 1000);
+        // connections with a few reads each (5 reads over 3 replicas, 6 connections): still exact
+        int[] fewReads = new int[3];
+        for (int k = 0; k < 6; k++) {
+            int[] one = spread(shared.forConnection(), all, 5);
+            for (int i = 0; i < 3; i++) fewReads[i] += one[i];
+        }
+        assertThat(fewReads).containsExactly(10, 10, 10);
+    }
+
+    @Test
+    void perConnectionRoundRobinReadsDoNotAdvanceTheSharedTurn() {
+        Fixed all = new Fixed(new boolean[] {true, true}, new int[] {1, 1}, new long[2]);
+        RoundRobinBalancer shared = new RoundRobinBalancer();
+        ReplicaBalancer first = shared.forConnection();
+        for (int i = 0; i < 101; i++) first.choose(all);
+        // the second connection starts one turn after the first, whatever the first one read
+        assertThat(shared.forConnection().choose(all)).isEqualTo(1);
+        assertThat(shared.forConnection().choose(all)).isEqualTo(0);
+    }
+
+    @Test
+    void perConnectionRoundRobinIsBalancedUnderConcurrentConnections() throws Exception {
+        Fixed all = new Fixed(new boolean[] {true, true}, new int[] {1, 1}, new long[2]);
+        RoundRobinBalancer shared = new RoundRobinBalancer();
+        int threads = 4;
+        int[][] counts = new int[threads][];
+        Thread[] ts = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            int k = t;
+            ts[t] = new Thread(() -> counts[k] = spread(shared.forConnection(), all, 10_001));
+            ts[t].start();
+        }
+        int[] total = new int[2];
+        for (int t = 0; t < threads; t++) {
+            ts[t].join();
+            assertThat(Math.abs(counts[t][0] - counts[t][1])).isEqualTo(1);
+            total[0] += counts[t][0];
+            total[1] += counts[t][1];
+        }
+        // two connections started on each replica: their odd reads cancel out
+        assertThat(total).containsExactly(20_002, 20_002);
+    }
+
+    @Test
+    void statelessBalancersServeEveryConnectionThemselves() {
+        for (String name : new String[] {"random", "weighted"}) {
+            ReplicaBalancer b = ReplicaBalancer.named(name);
+            assertThat(b.forConnection()).isSameAs(b);
+        }
+    }
+
+    @Test
     void weightedSplitsByWeight() {
         Fixed c = new Fixed(new boolean[] {true, true}, new int[] {1, 2}, new long[2]);
         int[] counts = spread(new WeightedBalancer(), c, 30_000);
@@ -73,10 +143,21 @@ class ReplicaBalancerTest {
     }
 
     @Test
+    void perConnectionLeastLagRotatesTiesAcrossConnections() {
+        Fixed c = new Fixed(new boolean[] {true, true, true}, new int[] {1, 1, 1}, new long[] {5, 0, 0});
+        LeastLagBalancer shared = new LeastLagBalancer();
+        assertThat(spread(shared.forConnection(), c, 1000)).containsExactly(0, 500, 500);
+        int[] oneRead = new int[3];
+        for (int i = 0; i < 1000; i++) oneRead[shared.forConnection().choose(c)]++;
+        assertThat(oneRead).containsExactly(0, 500, 500);
+    }
+
+    @Test
     void noEligibleReplicaMeansMinusOne() {
         Fixed none = new Fixed(new boolean[] {false, false}, new int[] {1, 1}, new long[2]);
         for (String name : new String[] {"round-robin", "random", "weighted", "least-lag"}) {
             assertThat(ReplicaBalancer.named(name).choose(none)).isEqualTo(-1);
+            assertThat(ReplicaBalancer.named(name).forConnection().choose(none)).isEqualTo(-1);
         }
         assertThatThrownBy(() -> ReplicaBalancer.named("fastest")).hasMessageContaining("unknown balancer");
     }
