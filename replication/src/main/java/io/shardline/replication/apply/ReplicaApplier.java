@@ -79,6 +79,8 @@ public final class ReplicaApplier implements AutoCloseable {
     private volatile Thread thread;
     private volatile boolean running;
     private volatile boolean paused;
+    /** Raised by the applier thread before it checks {@link #paused} and lowered after its round: see {@link #pause()}. */
+    private volatile boolean inRound;
     private volatile boolean applyNow;
     private volatile boolean roundAgainSoon;
     private volatile long skipPosition;
@@ -210,9 +212,19 @@ public final class ReplicaApplier implements AutoCloseable {
         return brokenPosition;
     }
 
-    /** Test and operations hook: stops applying (the watermark stays) until {@link #unpause()}. */
+    /**
+     * Stops applying (the watermark stays) until {@link #unpause()}. When it returns, no round is
+     * in flight: nothing more is applied, not even entries committed while a round had started
+     * (operators pause before maintenance on a replica; tests pause to make staleness observable).
+     */
     public void pause() {
         paused = true;
+        // Dekker with volatiles: the applier raises inRound before it reads paused, so either it
+        // sees paused and skips the round, or this sees inRound and waits for the round to end
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (inRound && Thread.currentThread() != thread && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000L);
+        }
     }
 
     /** Undoes {@link #pause()}. */
@@ -267,12 +279,19 @@ public final class ReplicaApplier implements AutoCloseable {
     private void run() {
         int failures = 0;
         while (running) {
+            inRound = true;
             if (paused || state == ReplicaState.BROKEN) {
+                inRound = false;
                 LockSupport.parkNanos(IDLE_POLL_NANOS);
                 continue;
             }
             try {
-                int applied = applyRound(batchSize);
+                int applied;
+                try {
+                    applied = applyRound(batchSize);
+                } finally {
+                    inRound = false;
+                }
                 failures = 0;
                 if (applied < batchSize) {
                     setState(ReplicaState.HEALTHY, null);
