@@ -202,7 +202,9 @@ class ReadRoutingTest {
 
     @Test
     void aSessionTokenCarriesReadYourWritesToAnotherConnection() throws Exception {
-        start(2, null);
+        // per-connection read-your-writes: with the default (reads.scope: instance) connection b would
+        // already wait for a's commit, token or not
+        start(2, "reads: { scope: connection }\n");
         ds.pauseReplica("replica-0");
         ds.pauseReplica("replica-1");
         String token;
