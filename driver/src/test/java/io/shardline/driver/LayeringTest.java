@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The packages' dependency rules, as each package's {@code package-info.java} states them, checked
  * over the production sources of every module: modules depend one way
- * ({@code routing <- replication <- driver <- cli, benchmarks}), the driver's sub-packages never
+ * ({@code routing <- replication <- driver <- cli, spring, benchmarks}), the driver's sub-packages never
  * reach back into its JDBC core (only the API's public value types), and the applications of the
- * driver (CLI, benchmarks) use its API only. A reference is an import or a fully qualified name.
+ * driver (CLI, Spring Boot starter, benchmarks) use its API only. A reference is an import or a fully qualified name.
  */
 class LayeringTest {
 
@@ -48,7 +48,10 @@ class LayeringTest {
             Map.entry("io.shardline.driver.internal", Set.of()),
             Map.entry("io.shardline.cli", Set.of(API, "io.shardline.replication", "io.shardline.routing")),
             Map.entry("io.shardline.benchmarks", Set.of(API, "io.shardline.driver.internal", "io.shardline.replication",
-                    "io.shardline.routing")));
+                    "io.shardline.routing")),
+            Map.entry("io.shardline.spring", Set.of(API, "io.shardline.routing")),
+            Map.entry("io.shardline.spring.actuate", Set.of(API, "io.shardline.driver.metrics", "io.shardline.spring")),
+            Map.entry("io.shardline.spring.session", Set.of(API, "io.shardline.spring")));
 
     /** The public types of {@code io.shardline.driver}: what sub-packages and applications may use. */
     private static final Set<String> API_TYPES = Set.of("ShardlineDriver", "ShardlineDataSource", "ShardlineSession",
@@ -62,7 +65,7 @@ class LayeringTest {
         Path root = Path.of("").toAbsolutePath().getParent(); // tests run in the module's directory
         List<String> violations = new ArrayList<>();
         Set<String> seenPackages = new TreeSet<>();
-        for (String module : List.of("routing", "replication", "driver", "cli", "benchmarks")) {
+        for (String module : List.of("routing", "replication", "driver", "cli", "benchmarks", "spring")) {
             Path sources = root.resolve(module).resolve("src/main/java");
             assertThat(sources).as("sources of " + module).isDirectory();
             try (Stream<Path> files = Files.walk(sources)) {
