@@ -1,7 +1,6 @@
 package io.shardline.driver;
 
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -68,10 +67,5 @@ final class CausalScope implements ShardlineSession.Scope {
             if (outer == null) CURRENT.remove();
             else CURRENT.set(outer);
         }
-    }
-
-    /** For tests and diagnostics: a copy of the positions. */
-    Map<String, Long> positions() {
-        return new LinkedHashMap<>(positions);
     }
 }

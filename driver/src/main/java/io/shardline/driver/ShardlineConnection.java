@@ -23,6 +23,7 @@ import java.sql.Statement;
 import java.sql.Struct;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -165,14 +166,12 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
     @Override
     public String sessionToken() throws SQLException {
         checkOpen();
-        StringBuilder b = new StringBuilder();
+        Map<String, Long> positions = new LinkedHashMap<>();
         for (ShardConnection s : sessions) {
-            if (s == null || s.lastCommit == 0) continue;
-            if (b.length() > 0) b.append(',');
-            b.append(s.shard.name).append(':').append(s.lastCommit);
+            if (s != null && s.lastCommit != 0) positions.put(s.shard.name, s.lastCommit);
         }
-        if (b.length() == 0) b.append(runtime.defaultShard.name).append(":0");
-        return b.toString();
+        // no commit yet: a token that names a shard, so that it still reads as one
+        return positions.isEmpty() ? runtime.defaultShard.name + ":0" : SessionToken.format(positions);
     }
 
     @Override

@@ -246,7 +246,6 @@ final class ShardlineRuntime implements AutoCloseable {
                     topology.replication().logAlertEntries(), topology.reads().maxLag().toMillis(), listener);
             maintenance.scheduleWithFixedDelay(s.maintenance::run, 1, 1, TimeUnit.SECONDS);
         }
-        ShardlineRuntime self = this;
         jmx = ShardlineJmx.register(new ShardlineJmx.Source() {
             @Override
             public String source() {
@@ -255,12 +254,12 @@ final class ShardlineRuntime implements AutoCloseable {
 
             @Override
             public ShardlineStatus report() {
-                return RuntimeStatus.report(self);
+                return RuntimeStatus.report(ShardlineRuntime.this);
             }
 
             @Override
             public NodeStatus node(String name) {
-                return RuntimeStatus.node(self, name);
+                return RuntimeStatus.node(ShardlineRuntime.this, name);
             }
 
             @Override

@@ -40,7 +40,7 @@ class ModuleDescriptorTest {
             "io.shardline.driver", Set.of("io.shardline.driver", "io.shardline.driver.metrics"));
 
     /** Every public top-level type of the exported packages. A new one must be added here on purpose. */
-    private static final Set<String> API_TYPES = Set.of(
+    static final Set<String> API_TYPES = Set.of(
             "io.shardline.routing.Topology",
             "io.shardline.replication.ReplicationListener",
             "io.shardline.replication.ReplicaState",

@@ -23,9 +23,6 @@ import java.util.List;
  */
 public final class TopologyLoader {
 
-    /** Strategy of a sharded table that names no strategy. */
-    static final String DEFAULT_STRATEGY = TopologyValidator.DEFAULT_STRATEGY;
-
     private TopologyLoader() {
     }
 

@@ -148,7 +148,7 @@ class TopologyLoaderTest {
                 """);
         assertThat(t.tables()).containsOnlyKeys("orders");
         assertThat(t.tables().get("orders").table()).isEqualTo("orders");
-        assertThat(t.tables().get("orders").strategy()).isEqualTo(TopologyLoader.DEFAULT_STRATEGY);
+        assertThat(t.tables().get("orders").strategy()).isEqualTo(TopologyValidator.DEFAULT_STRATEGY);
     }
 
     @Test
