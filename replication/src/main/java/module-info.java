@@ -8,9 +8,12 @@ module io.shardline.replication {
     requires transitive java.sql;
     requires transitive io.shardline.routing;
     requires org.slf4j;
+    requires static com.h2database;
 
     exports io.shardline.replication;
     exports io.shardline.replication.log to io.shardline.driver;
     exports io.shardline.replication.apply to io.shardline.driver;
     exports io.shardline.replication.consistency to io.shardline.driver;
+    // H2 instantiates its capture trigger by class name
+    exports io.shardline.replication.capture to com.h2database;
 }

@@ -398,7 +398,7 @@ final class DemoCommand implements Callable<Integer> {
         try (Connection c = DriverManager.getConnection(url, "sa", "")) {
             try (Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery(primary
-                         ? "SELECT position FROM shardline.log_head WHERE id = 1"
+                         ? "SELECT COALESCE(MAX(position), 0) FROM shardline.commits"
                          : "SELECT position FROM shardline.watermark WHERE id = 1")) {
                 if (rs.next()) position = Long.toString(rs.getLong(1));
             } catch (SQLException e) {

@@ -35,7 +35,11 @@ final class ShardConnection {
     private final Connection[] replicas;
     /** The replica a read-only transaction is pinned to, or -1. */
     private int pinned = -1;
-    final ArrayList<LoggedStatement> pending = new ArrayList<>();
+    /**
+     * The open primary transaction ran a write: its changes are in the capture table and it must
+     * be sealed (its commit record inserted) before it commits.
+     */
+    boolean dirty;
     /** Position of this connection's last commit on this shard: reads need a replica at least there. */
     long lastCommit;
     private final ReadCandidates candidates = new ReadCandidates();
@@ -256,7 +260,8 @@ final class ShardConnection {
 
     /**
      * Checks that a write may run and returns the primary connection, in a transaction: in
-     * auto-commit mode Shardline opens one so that the statement and its log entry commit together.
+     * auto-commit mode Shardline opens one so that the statement's changes and its commit record
+     * commit together.
      */
     Connection beginWrite(StatementInfo info) throws SQLException {
         owner.checkOpen();
@@ -264,56 +269,32 @@ final class ShardConnection {
             throw new SQLException("cannot execute a write in a read-only connection: "
                     + ShardlineConnection.abbreviate(info.sql()), "25006");
         }
-        String reason = info.nonReplayableReason();
-        if (reason != null) {
-            throw new SQLFeatureNotSupportedException(reason + " cannot be replicated exactly (its effect depends on rows"
-                    + " it does not write, which a replica may see differently); refused: "
-                    + ShardlineConnection.abbreviate(info.sql()), "0A000");
-        }
-        if (!info.nondeterministicFunctions().isEmpty()) {
-            // replaceable calls are evaluated on the primary and bound (Determinism); the rest is refused
-            String refusal = info.deterministic().refusal();
-            if (refusal != null) throw Determinism.refused(refusal, info);
-        }
         Connection c = primary();
         if (owner.autoCommit) c.setAutoCommit(false);
+        dirty = true;
         shard.primary.writes.increment();
         return c;
     }
 
-    /** Records the statement a successful write produced; in auto-commit mode commits it with its log entry. */
-    void endWrite(LoggedStatement st) throws SQLException {
-        pending.add(st);
-        if (owner.autoCommit) commitPrimary(false);
-    }
-
-    /** Records several statements (a batch). */
-    void endWrite(List<LoggedStatement> sts) throws SQLException {
-        pending.addAll(sts);
+    /** A write succeeded; in auto-commit mode it is sealed and committed now. */
+    void endWrite() throws SQLException {
         if (owner.autoCommit) commitPrimary(false);
     }
 
     /**
-     * A write failed on the primary. In auto-commit mode its transaction is rolled back. If the
-     * statement ran but could not be captured for the log ({@code ranUnlogged}), the whole
-     * transaction is rolled back: committing it would put a write on the primary that replicas
-     * never see.
+     * A write failed on the primary. The database undid the failed statement (with its captured
+     * changes); in auto-commit mode the transaction Shardline opened for it is rolled back.
      */
-    void failWrite(boolean ranUnlogged, SQLException cause) throws SQLException {
+    void failWrite(SQLException cause) throws SQLException {
         if (primary == null) throw cause;
-        boolean autoCommit = owner.autoCommit;
-        if (autoCommit || ranUnlogged) {
+        if (owner.autoCommit) {
             try {
                 primary.rollback();
             } catch (SQLException e) {
                 cause.addSuppressed(e);
             }
-            pending.clear();
-            if (autoCommit) restoreAutoCommit(cause);
-            if (ranUnlogged && !autoCommit) {
-                throw new SQLException("the transaction was rolled back: a statement ran on the primary but could not be"
-                        + " recorded for replication (" + cause.getMessage() + ")", "40000", cause);
-            }
+            dirty = false;
+            restoreAutoCommit(cause);
         }
         throw cause;
     }
@@ -326,29 +307,61 @@ final class ShardConnection {
         }
     }
 
-    /** Runs DDL on this shard's primary and logs it as its own entry, after committing any pending writes. */
+    /**
+     * Runs DDL on this shard's primary and logs it as its own entry, after committing the open
+     * transaction's writes (H2 and MySQL would commit them implicitly: committed here, they are
+     * sealed first). Capture is then installed on tables the DDL created or reshaped. A trigger
+     * definition stays on the primary: its effects are captured there like any other write, and
+     * running it again on a replica would apply them twice.
+     */
     boolean executeDdl(String sql) throws SQLException {
         owner.checkOpen();
         if (owner.readOnly) throw new SQLException("cannot execute DDL in a read-only connection", "25006");
         Connection c = primary();
-        // H2 and MySQL commit the open transaction implicitly before DDL: commit it ourselves so
-        // that its log entry commits with it.
-        if (!owner.autoCommit && !pending.isEmpty()) commitPrimary(false);
+        if (!owner.autoCommit && dirty) commitPrimary(false);
         boolean result;
         try (Statement st = c.createStatement()) {
             result = st.execute(sql);
         }
         shard.primary.writes.increment();
         runtime.schemaChanged();
+        if (isTriggerDdl(sql)) return result;
         boolean ac = c.getAutoCommit();
         if (ac) c.setAutoCommit(false);
-        pending.add(LoggedStatement.ddl(sql));
+        long position;
         try {
-            commitPrimary(true);
+            position = shard.log.appendDdl(c, LogEntryCodec.encode(List.of(LoggedStatement.ddl(sql))));
+            c.commit();
+        } catch (SQLException e) {
+            try {
+                c.rollback();
+            } catch (SQLException r) {
+                e.addSuppressed(r);
+            }
+            throw e;
         } finally {
             if (ac && !c.isClosed()) c.setAutoCommit(true);
         }
+        shard.capture.install(c);
+        if (!ac) c.commit();
+        committed(position, true);
         return result;
+    }
+
+    /** {@code CREATE [OR REPLACE] [DEFINER = ...] TRIGGER} or {@code DROP TRIGGER}. */
+    static boolean isTriggerDdl(String sql) {
+        String[] words = sql.trim().split("\\s+", 8);
+        int i = 0;
+        if (words.length < 2) return false;
+        String first = words[i++].toUpperCase(java.util.Locale.ROOT);
+        if (!first.equals("CREATE") && !first.equals("DROP")) return false;
+        while (i < words.length) {
+            String w = words[i++].toUpperCase(java.util.Locale.ROOT);
+            if (w.equals("TRIGGER")) return true;
+            if (!(w.equals("OR") || w.equals("REPLACE") || w.startsWith("DEFINER") || w.equals("=")
+                    || w.startsWith("`") || w.contains("@"))) return false;
+        }
+        return false;
     }
 
     /** Runs a session statement (SET ...) on every physical connection this session holds. */
@@ -373,7 +386,7 @@ final class ShardConnection {
 
     /** Rolls back this shard's part of the transaction. */
     void rollback() throws SQLException {
-        pending.clear();
+        dirty = false;
         try {
             if (primary != null) primary.rollback();
         } finally {
@@ -383,52 +396,42 @@ final class ShardConnection {
 
     /** True when this session has writes not yet committed, or a pinned read-only transaction. */
     boolean inTransaction() {
-        return !pending.isEmpty() || pinned >= 0;
+        return dirty || pinned >= 0;
     }
 
     /**
-     * Commits the primary transaction; when it wrote, appends its log entry first, in the same
-     * transaction, so the write and its entry become durable together.
+     * Commits the primary transaction; when it wrote, seals it first (its commit record, the last
+     * statement before the commit, takes the log position: see {@code ReplicationLog}), so the
+     * changes and their record become durable together. No lock is held across the commit.
      */
     void commitPrimary(boolean ddl) throws SQLException {
         Connection c = primary;
         if (c == null) return;
-        if (pending.isEmpty()) {
+        if (!dirty) {
             if (!c.getAutoCommit()) c.commit();
             return;
         }
         boolean autoCommit = owner.autoCommit;
         long position;
         try {
-            byte[] payload;
-            try {
-                payload = LogEntryCodec.encode(pending);
-            } catch (IllegalArgumentException e) {
-                throw new SQLException("cannot replicate this transaction: " + e.getMessage(), "22023", e);
-            }
-            // Committers of this process queue here rather than on the log head's row lock: the
-            // database's lock wait (H2's in particular) is far slower than a JVM lock, and the row
-            // lock is held from the append to the commit either way. The row lock still orders
-            // commits across application instances.
-            shard.commitLock.lock();
-            try {
-                position = shard.log.append(c, payload);
-                c.commit();
-            } finally {
-                shard.commitLock.unlock();
-            }
+            position = shard.log.seal(c);
+            c.commit();
         } catch (SQLException e) {
             try {
                 c.rollback();
             } catch (SQLException r) {
                 e.addSuppressed(r);
             }
-            pending.clear();
+            dirty = false;
             if (autoCommit && !ddl) restoreAutoCommit(e);
             throw e;
         }
-        pending.clear();
+        dirty = false;
         if (autoCommit && !ddl) c.setAutoCommit(true);
+        committed(position, ddl);
+    }
+
+    private void committed(long position, boolean ddl) throws SQLException {
         lastCommit = position;
         shard.committed(position, ddl);
         CausalScope.committed(shard.name, position);
@@ -500,7 +503,7 @@ final class ShardConnection {
     /** Rolls back anything open and returns every physical connection to its pool. */
     SQLException close() {
         SQLException failure = null;
-        pending.clear();
+        dirty = false;
         if (primary != null) {
             try {
                 if (!primary.getAutoCommit()) primary.rollback();

@@ -193,32 +193,20 @@ final class ShardedExecution {
     private static long writeOn(ShardlineStatement owner, ShardConnection session, StatementInfo info, Object[] p, int[] t,
                                 boolean keepKeys) throws SQLException {
         Connection c = session.beginWrite(info);
-        boolean ran = false;
         PreparedStatement ps = null;
         try {
             ShardlineConnection conn = owner.connection;
-            Determinism.Rewrite rw = Determinism.rewrite(conn, info, c, List.<Object[]>of(p), List.of(t));
-            if (rw != null) {
-                info = rw.info();
-                p = rw.params().get(0);
-                t = rw.types().get(0);
-            }
             String identity = GeneratedKeys.identityColumnToCapture(conn, info, c);
             ps = identity != null ? c.prepareStatement(info.sql(), Statement.RETURN_GENERATED_KEYS) : c.prepareStatement(info.sql());
             LogEntryCodec.bind(ps, p, t, p.length);
             long n = ps.executeLargeUpdate();
-            ran = true;
-            LoggedStatement logged;
             if (identity != null) {
                 GeneratedKeys.Captured k = GeneratedKeys.capture(ps.getGeneratedKeys(), identity, info.insertRows(), info);
                 if (!keepKeys) owner.capturedKeys = new ShardlineResultSet(k.resultSet(), owner);
-                logged = GeneratedKeys.logged(info, identity, k.keys(), p, t);
-            } else {
-                logged = new LoggedStatement(LoggedStatement.Kind.DML, info.sql(), p, t);
             }
             ps.close();
             ps = null;
-            session.endWrite(logged);
+            session.endWrite();
             return n;
         } catch (SQLException e) {
             if (ps != null) {
@@ -228,7 +216,7 @@ final class ShardedExecution {
                     e.addSuppressed(s);
                 }
             }
-            session.failWrite(ran, e);
+            session.failWrite(e);
             throw e;
         }
     }

@@ -506,13 +506,13 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
             if (s == null || s.primaryIfOpen() == null) continue;
             Connection c = s.primaryIfOpen();
             Savepoint sp = name == null ? c.setSavepoint() : c.setSavepoint(name);
-            parts.put(s.shard.index, new ShardSavepoint(sp, s.pending.size()));
+            parts.put(s.shard.index, new ShardSavepoint(sp, s.dirty));
         }
         return new ShardlineSavepoint(parts.get(runtime.defaultShard.index).physical(), parts);
     }
 
-    /** One shard's part of a savepoint: the physical savepoint and how many statements were pending. */
-    record ShardSavepoint(Savepoint physical, int pendingSize) {
+    /** One shard's part of a savepoint: the physical savepoint and whether the transaction had written before it. */
+    record ShardSavepoint(Savepoint physical, boolean dirty) {
     }
 
     /** A savepoint of the logical connection: one per shard touched when it was set. */
@@ -542,8 +542,8 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
             ShardSavepoint part = sp.parts().get(s.shard.index);
             if (part != null) {
                 s.primary().rollback(part.physical());
-                // the statements after the savepoint are undone on the primary: they must not reach the log
-                while (s.pending.size() > part.pendingSize()) s.pending.remove(s.pending.size() - 1);
+                // the database undid the changes after the savepoint, their captured rows with them
+                s.dirty = part.dirty();
             } else if (s.primaryIfOpen() != null) {
                 s.rollback(); // everything this shard did came after the savepoint
             }

@@ -462,48 +462,22 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
 
     private boolean write() throws SQLException {
         beforeWrite();
-        boxed(); // the log records the parameters as objects
+        ShardlineRuntime rt = connection.runtime;
+        if (rt.sharded || !rt.keyGenerated.isEmpty()) boxed(); // routing reads the values as objects
         ShardConnection session = sessionForWrite(info, sql, values, types, count);
         if (session == null) return false;
         Connection c = session.beginWrite(info);
-        boolean ran = false;
         try {
-            Object[] p = Arrays.copyOf(values, count);
-            int[] t = Arrays.copyOf(types, count);
-            // non-deterministic calls / defaults: evaluated on the primary, bound in a rewritten statement
-            Determinism.Rewrite rw = Determinism.rewrite(connection, info, c, List.<Object[]>of(p), List.of(t));
-            StatementInfo x = info;
-            if (rw != null) {
-                x = rw.info();
-                p = rw.params().get(0);
-                t = rw.types().get(0);
-            }
-            String identity = GeneratedKeys.identityColumnToCapture(connection, x, c);
-            PreparedStatement ps;
-            if (rw != null) {
-                ps = rewrittenFor(c, x.sql(), identity);
-                LogEntryCodec.bind(ps, p, t, p.length);
-            } else {
-                ps = physicalFor(session, 0, identity);
-                LogEntryCodec.bind(ps, values, types, count);
-            }
+            PreparedStatement ps = physicalFor(session, 0, null);
+            bindParameters(ps);
             current = ps;
             ownsCurrent = false;
             boolean r = ps.execute();
-            ran = true;
-            LoggedStatement logged;
-            if (identity != null) {
-                GeneratedKeys.Captured k = GeneratedKeys.capture(ps.getGeneratedKeys(), identity, x.insertRows(), x);
-                capturedKeys = new ShardlineResultSet(k.resultSet(), this);
-                logged = GeneratedKeys.logged(x, identity, k.keys(), p, t);
-            } else {
-                logged = new LoggedStatement(LoggedStatement.Kind.DML, x.sql(), p, t);
-            }
             if (r) wrap(ps.getResultSet());
-            session.endWrite(logged);
+            session.endWrite();
             return r;
         } catch (SQLException e) {
-            session.failWrite(ran, e);
+            session.failWrite(e);
             throw e;
         }
     }
@@ -617,20 +591,10 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
             if (target < 0 || ShardedExecution.keyGeneratorFor(rt, info) != null) return batchRowByRow(rows, rowTypes);
             session = connection.session(target);
         }
+        beforeWrite();
         Connection c = session.beginWrite(info);
-        boolean ran = false;
         try {
-            // non-deterministic calls / defaults: evaluated on the primary (time values once for the
-            // batch, per-row values per entry and row), bound in a rewritten statement
-            Determinism.Rewrite rw = Determinism.rewrite(connection, info, c, rows, rowTypes);
-            StatementInfo x = info;
-            if (rw != null) {
-                x = rw.info();
-                rows = rw.params();
-                rowTypes = rw.types();
-            }
-            String identity = GeneratedKeys.identityColumnToCapture(connection, x, c);
-            PreparedStatement ps = rw != null ? rewrittenFor(c, x.sql(), identity) : physicalFor(session, 0, identity);
+            PreparedStatement ps = physicalFor(session, 0, null);
             for (int i = 0; i < rows.size(); i++) {
                 Object[] v = rows.get(i);
                 LogEntryCodec.bind(ps, v, rowTypes.get(i), v.length);
@@ -638,32 +602,11 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
             }
             current = ps;
             ownsCurrent = false;
-            long[] counts;
-            try {
-                counts = ps.executeLargeBatch();
-            } catch (BatchUpdateException e) {
-                ran = true; // part of the batch may have run: the transaction must not commit unlogged
-                throw e;
-            }
-            ran = true;
-            List<LoggedStatement> logged = new ArrayList<>(rows.size());
-            if (identity != null) {
-                int perRow = x.insertRows();
-                GeneratedKeys.Captured k = GeneratedKeys.capture(ps.getGeneratedKeys(), identity, perRow * rows.size(), x);
-                capturedKeys = new ShardlineResultSet(k.resultSet(), this);
-                for (int i = 0; i < rows.size(); i++) {
-                    logged.add(GeneratedKeys.logged(x, identity, k.keys().subList(i * perRow, (i + 1) * perRow),
-                            rows.get(i), rowTypes.get(i)));
-                }
-            } else {
-                for (int i = 0; i < rows.size(); i++) {
-                    logged.add(new LoggedStatement(LoggedStatement.Kind.DML, x.sql(), rows.get(i), rowTypes.get(i)));
-                }
-            }
-            session.endWrite(logged);
+            long[] counts = ps.executeLargeBatch();
+            session.endWrite();
             return counts;
         } catch (SQLException e) {
-            session.failWrite(ran, e);
+            session.failWrite(e);
             throw e;
         }
     }

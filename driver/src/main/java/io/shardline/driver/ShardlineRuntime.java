@@ -100,8 +100,8 @@ final class ShardlineRuntime implements AutoCloseable {
         volatile long ddlBarrier;
         final ReplicaBalancer balancer;
         volatile LogMaintenance maintenance;
-        /** Serialises append + commit among this process's committers (see ShardlineConnection). */
-        final java.util.concurrent.locks.ReentrantLock commitLock = new java.util.concurrent.locks.ReentrantLock();
+        /** The primary's change capture, installed again after every DDL that runs through Shardline. */
+        final io.shardline.replication.log.ChangeCapture capture;
 
         Shard(int index, String name, Node primary, Node[] replicas, ReplicationLog log, Dialect dialect,
               ReplicaBalancer balancer) {
@@ -112,6 +112,7 @@ final class ShardlineRuntime implements AutoCloseable {
             this.replicas = replicas;
             this.log = log;
             this.dialect = dialect;
+            this.capture = io.shardline.replication.log.ChangeCapture.forLog(log);
         }
 
         /** The newest log position known for this shard (this process's commits, or any process's as seen by maintenance). */

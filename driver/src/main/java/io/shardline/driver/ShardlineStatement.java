@@ -221,81 +221,24 @@ class ShardlineStatement implements Statement {
         ShardConnection session = sessionForWrite(info, sql, EMPTY_VALUES, EMPTY_TYPES, 0);
         if (session == null) return false;
         Connection c = session.beginWrite(info);
-        boolean ran = false;
         try {
-            Determinism.Rewrite rw = Determinism.rewrite(connection, info, c, NO_PARAMS, NO_TYPES);
-            Object[] params = new Object[0];
-            int[] types = new int[0];
-            if (rw != null) {
-                // the non-deterministic values were evaluated on the primary: run and log the rewritten statement
-                info = rw.info();
-                sql = rw.sql();
-                params = rw.params().get(0);
-                types = rw.types().get(0);
-            }
-            String identity = GeneratedKeys.identityColumnToCapture(connection, info, c);
-            Statement s;
+            // the primary's capture triggers record the statement's effect: it runs exactly as written
+            Statement s = physical(c);
             boolean r;
-            if (rw != null) {
-                java.sql.PreparedStatement ps = prepareRewritten(c, sql, identity, keys, keyIndexes, keyNames);
-                io.shardline.replication.log.LogEntryCodec.bind(ps, params, types, params.length);
-                s = ps;
-                r = ps.execute();
+            if (keyIndexes != null) {
+                r = s.execute(sql, keyIndexes);
+            } else if (keyNames != null) {
+                r = s.execute(sql, keyNames);
             } else {
-                s = physical(c);
-                if (identity != null) {
-                    String[] names = GeneratedKeys.physicalColumnNames(keyNames, identity);
-                    r = names != null ? s.execute(sql, names) : s.execute(sql, Statement.RETURN_GENERATED_KEYS);
-                } else if (keyIndexes != null) {
-                    r = s.execute(sql, keyIndexes);
-                } else if (keyNames != null) {
-                    r = s.execute(sql, keyNames);
-                } else {
-                    r = s.execute(sql, keys);
-                }
-            }
-            ran = true;
-            LoggedStatement logged;
-            if (identity != null) {
-                GeneratedKeys.Captured k = GeneratedKeys.capture(s.getGeneratedKeys(), identity, info.insertRows(), info);
-                capturedKeys = new ShardlineResultSet(k.resultSet(), this);
-                logged = GeneratedKeys.logged(info, identity, k.keys(), params, types);
-            } else if (rw != null) {
-                logged = new LoggedStatement(LoggedStatement.Kind.DML, sql, params, types);
-            } else {
-                logged = LoggedStatement.dml(sql);
+                r = s.execute(sql, keys);
             }
             if (r) wrap(s.getResultSet());
-            session.endWrite(logged);
+            session.endWrite();
             return r;
         } catch (SQLException e) {
-            session.failWrite(ran, e);
+            session.failWrite(e);
             throw e;
         }
-    }
-
-    /**
-     * Runs a write rewritten by {@link Determinism} (non-deterministic values evaluated on the
-     * primary and bound) as a prepared statement on the primary; the same statement is logged with
-     * the same values.
-     */
-    private java.sql.PreparedStatement prepareRewritten(Connection c, String rewritten, String identity, int keys,
-            int[] keyIndexes, String[] keyNames) throws SQLException {
-        java.sql.PreparedStatement ps;
-        if (identity != null) {
-            String[] names = GeneratedKeys.physicalColumnNames(keyNames, identity);
-            ps = names != null ? c.prepareStatement(rewritten, names) : c.prepareStatement(rewritten, Statement.RETURN_GENERATED_KEYS);
-        } else if (keyIndexes != null) {
-            ps = c.prepareStatement(rewritten, keyIndexes);
-        } else if (keyNames != null) {
-            ps = c.prepareStatement(rewritten, keyNames);
-        } else {
-            ps = c.prepareStatement(rewritten, keys);
-        }
-        current = ps;
-        ownsCurrent = true;
-        configure(ps);
-        return ps;
     }
 
     // ------------------------------------------------------------------ java.sql.Statement

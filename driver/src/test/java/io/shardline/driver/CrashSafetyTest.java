@@ -70,8 +70,14 @@ class CrashSafetyTest {
         return topo.direct(NODES[i]);
     }
 
-    /** The position in Shardline's one-row table {@code table} ({@code log_head}, {@code watermark}) of the node {@code c} is connected to. */
+    /**
+     * The last position in the primary's log ({@code "log_head"}), or the replica's watermark
+     * ({@code "watermark"}), of the node {@code c} is connected to.
+     */
     private long position(Connection c, String table) throws SQLException {
+        if (table.equals("log_head")) {
+            return single(c, "SELECT COALESCE(MAX(position), 0) FROM " + engine.shardlineTable(c, "commits"));
+        }
         return single(c, "SELECT position FROM " + engine.shardlineTable(c, table) + " WHERE id = 1");
     }
 
@@ -198,7 +204,9 @@ class CrashSafetyTest {
             if (failed == 0) {
                 assertThat(events).isEqualTo(committed);
                 long ddl = engine.tables(p).stream().filter(t -> t.startsWith("ddl_")).count();
-                assertThat(head - headBefore).isEqualTo(events + notes + ddl + 1);
+                // every committed transaction took a position of its own; the positions in between
+                // are holes (a seal retried, or rolled back) that an applier filled
+                assertThat(head - headBefore).isGreaterThanOrEqualTo(events + notes + ddl + 1);
             } else {
                 assertThat(events).isBetween(committed, committed + failed);
             }
@@ -224,7 +232,7 @@ class CrashSafetyTest {
             long head = position(p, "log_head");
             // what is left of the log after pruning is contiguous and ends at the head
             try (Statement st = p.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT MIN(position), MAX(position), COUNT(*) FROM " + engine.shardlineTable(p, "log"))) {
+                 ResultSet rs = st.executeQuery("SELECT MIN(position), MAX(position), COUNT(*) FROM " + engine.shardlineTable(p, "commits"))) {
                 rs.next();
                 long count = rs.getLong(3);
                 if (count > 0) {

@@ -264,7 +264,7 @@ public enum Engine {
         return "SHARDLINE";
     }
 
-    /** The qualified name of Shardline's table {@code table} ({@code log_head}, {@code log}, {@code watermark}) on a node. */
+    /** The qualified name of Shardline's table {@code table} ({@code commits}, {@code changes}, {@code watermark}) on a node. */
     final String shardlineTable(Connection node, String table) throws SQLException {
         return quote(shardlineSchema(node)) + "." + table;
     }

@@ -225,17 +225,26 @@ class ReplicationEndToEndTest {
     }
 
     @PerEngine
-    void nonReplayableWritesAreRefusedByName(Engine engine) throws Exception {
+    void writesThatReadOtherRowsOrCallPerRowFunctionsReplicateExactly(Engine engine) throws Exception {
         start(engine, 1);
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            st.execute(table("CREATE TABLE a (id INT PRIMARY KEY, at TIMESTAMP)"));
-            st.execute(table("CREATE TABLE b (id INT PRIMARY KEY)"));
-            // a time function is evaluated once on the primary and bound for every node (DeterminismTest)
-            assertThat(st.executeUpdate("INSERT INTO a (id, at) VALUES (1, CURRENT_TIMESTAMP)")).isEqualTo(1);
-            assertThatThrownBy(() -> st.executeUpdate("UPDATE a SET id = RAND()"))
-                    .isInstanceOf(SQLFeatureNotSupportedException.class).hasMessageContaining("RAND");
-            assertThatThrownBy(() -> st.executeUpdate("INSERT INTO b SELECT id FROM a"))
-                    .isInstanceOf(SQLFeatureNotSupportedException.class).hasMessageContaining("INSERT ... SELECT");
+            st.execute(table("CREATE TABLE a (id INT PRIMARY KEY, at TIMESTAMP, d DOUBLE)"));
+            st.execute(table("CREATE TABLE b (id INT PRIMARY KEY, d DOUBLE)"));
+            assertThat(st.executeUpdate("INSERT INTO a (id, at) VALUES (1, CURRENT_TIMESTAMP), (2, CURRENT_TIMESTAMP),"
+                    + " (3, CURRENT_TIMESTAMP)")).isEqualTo(3);
+            // per-row RAND(), INSERT ... SELECT, UPDATE with a subquery, DELETE with a subquery
+            assertThat(st.executeUpdate("UPDATE a SET d = RAND()")).isEqualTo(3);
+            assertThat(st.executeUpdate("INSERT INTO b SELECT id, d FROM a WHERE id < 3")).isEqualTo(2);
+            assertThat(st.executeUpdate("UPDATE a SET d = (SELECT MAX(d) FROM b) WHERE id = 3")).isEqualTo(1);
+            assertThat(st.executeUpdate("DELETE FROM b WHERE id IN (SELECT id FROM a WHERE id = 1)")).isEqualTo(1);
+        }
+        assertThat(ds.awaitReplication(Duration.ofSeconds(10))).isTrue();
+        try (Connection p = topo.primary(); Connection r = topo.replica(0)) {
+            List<List<String>> a = TestTopology.dump(p, "a", "id");
+            assertThat(a).hasSize(3);
+            assertThat(new HashSet<>(List.of(a.get(0).get(2), a.get(1).get(2)))).hasSize(2); // RAND() per row
+            assertThat(TestTopology.dump(r, "a", "id")).isEqualTo(a);
+            assertThat(TestTopology.dump(r, "b", "id")).isEqualTo(TestTopology.dump(p, "b", "id")).hasSize(1);
         }
     }
 }

@@ -132,7 +132,7 @@ class ReplicationFaultTest {
     }
 
     private long logRows(Connection primary) throws Exception {
-        return TestTopology.count(primary, topo.engine().shardlineTable(primary, "log"));
+        return TestTopology.count(primary, topo.engine().shardlineTable(primary, "commits"));
     }
 
     @PerEngine

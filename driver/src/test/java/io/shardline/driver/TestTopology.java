@@ -126,7 +126,7 @@ public final class TestTopology implements AutoCloseable {
         return direct(replicaName(0, i));
     }
 
-    /** The qualified name of Shardline's table {@code table} ({@code log_head}, {@code log}, {@code watermark}) on {@code node}. */
+    /** The qualified name of Shardline's table {@code table} ({@code commits}, {@code changes}, {@code watermark}) on {@code node}. */
     public String shardlineTable(String node, String table) throws SQLException {
         try (Connection c = direct(node)) {
             return engine.shardlineTable(c, table);

@@ -150,7 +150,7 @@ public final class LogMaintenance {
             ReplicaApplier a = appliers.get(i);
             long applied = a.appliedPosition();
             long behind = applied < 0 ? h : h - applied;
-            long millis = behind <= 0 ? 0 : Math.max(0, System.currentTimeMillis() - log.committedAt(c, Math.max(applied, 0) + 1));
+            long millis = behind <= 0 ? 0 : Math.max(0, System.currentTimeMillis() - log.committedAfter(c, Math.max(applied, 0)));
             lagMillis.set(i, millis);
             if (millis > lagAlertMillis && !lagging[i]) {
                 lagging[i] = true;

@@ -282,7 +282,7 @@ public final class ConsistencyVerifier {
     }
 
     /**
-     * Holds the primary's log-head row lock (no commit can happen meanwhile), reads the chunk, waits
+     * Locks and reads the chunk's rows on the primary (no commit can change them meanwhile), waits
      * up to the lock budget for the replica to reach that position, and compares.
      *
      * @return the differing rows, or null when the replica did not reach the position in time
@@ -297,18 +297,14 @@ public final class ConsistencyVerifier {
             awaitWatermark(r, t, head, options.catchUpTimeout().toMillis());
             p.setAutoCommit(false);
             try {
-                long frozen;
-                try (Statement st = p.createStatement();
-                     ResultSet rs = st.executeQuery("SELECT position FROM " + primaryLog.schema()
-                             + ".log_head WHERE id = 1 FOR UPDATE")) {
-                    rs.next();
-                    frozen = rs.getLong(1);
-                }
-                Chunk pc = read(p, table, lower, upper, 0, true);
+                // lock the chunk's rows: no writer can change them until we are done; every change to
+                // them is then committed at a position up to the head read after the lock
+                Chunk pc = read(p, table, lower, upper, 0, true, true);
+                long frozen = primaryLog.head(p);
                 pc.position = frozen;
                 if (awaitWatermark(r, t, frozen, options.lockBudget().toMillis()) < frozen) return null;
                 Chunk rc = readSnapshot(r, t.log, table, lower, upper, 0, false);
-                if (rc.position != frozen) return null;
+                if (rc.position < frozen) return null;
                 return diff(table, pc, rc);
             } finally {
                 p.rollback();
@@ -379,6 +375,11 @@ public final class ConsistencyVerifier {
 
     private Chunk read(Connection c, TableSet.Table table, Object[] lower, Object[] upper, int limit, boolean primaryNode)
             throws SQLException {
+        return read(c, table, lower, upper, limit, primaryNode, false);
+    }
+
+    private Chunk read(Connection c, TableSet.Table table, Object[] lower, Object[] upper, int limit, boolean primaryNode,
+                       boolean lock) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT ").append(table.columnList(true)).append(" FROM ").append(table.quoted());
         boolean keyed = table.hasPrimaryKey();
         if (keyed) {
@@ -389,6 +390,7 @@ public final class ConsistencyVerifier {
             sql.append(" ORDER BY ").append(table.keyList());
             if (limit > 0) sql.append(" LIMIT ").append(limit);
         }
+        if (lock) sql.append(" FOR UPDATE");
         MessageDigest md = md5();
         Chunk ch = new Chunk();
         List<TableSet.Column> cols = table.columns();

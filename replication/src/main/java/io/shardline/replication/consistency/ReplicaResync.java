@@ -108,7 +108,9 @@ public final class ReplicaResync {
                 r.setAutoCommit(false);
                 long previous = rl.lockWatermark(r).position();
                 openSnapshot(p, d);
-                long position = pl.head(p);
+                // not the head: a position below it may belong to a writer not committed in this
+                // snapshot; the entries after the gapless prefix are applied again (idempotently)
+                long position = pl.contiguousHead(p);
                 if (position < previous) {
                     LOG.warn("Replica {}: its watermark {} is ahead of the primary's log head {}; it is reset to {}",
                             name, previous, position, position);

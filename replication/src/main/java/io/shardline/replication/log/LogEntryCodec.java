@@ -458,6 +458,288 @@ public final class LogEntryCodec {
     }
 
     // ------------------------------------------------------------------------------------------
+    // row changes
+
+    /**
+     * The first byte of a row change captured as Java objects (H2's capture trigger). Statement
+     * payloads start with {@value #FORMAT_VERSION}, text images with {@code 'T'}.
+     * <pre>
+     * change := 2:u8  op:u8 ('I' | 'U' | 'D')  header  oldKey:param{nkey} (U, D)  newRow:param{ncols} (I, U)
+     * header := schema:str  table:str  ncols:uvarint  name:str{ncols}  nkey:uvarint  keyIndex:uvarint{nkey}
+     * param  := tag:u8 value            (the value encoding above, never with an SQL type)
+     * </pre>
+     */
+    public static final int CHANGE_VERSION = 2;
+
+    /**
+     * The first byte of a row change built by a MySQL/MariaDB capture trigger
+     * ({@link #mysqlChangeImage}): SQL has no binary encoder, so the image is text.
+     * <pre>
+     * image  := 'T'  op:char  field(schema) field(table) field(ncols) (field(name) field(form)){ncols}
+     *           field(nkey) field(keyIndex){nkey}  field(old key value){nkey} (U, D)  field(value){ncols} (I, U)
+     * field  := decimal byte length ':' bytes  |  '-' (SQL NULL)
+     * </pre>
+     * Each value is the text MySQL gives for the column, in a form named per column: {@code i}
+     * integer, {@code n} decimal, {@code d} double, {@code f} float (MySQL prints the shortest text
+     * that reads back as the same binary value), {@code s} text (converted to UTF-8), {@code b}
+     * bytes (raw), {@code D}/{@code T}/{@code t} date, datetime, time (MySQL's own text, read back
+     * by MySQL), {@code Z} TIMESTAMP as epoch seconds with fraction ({@code UNIX_TIMESTAMP}: exact
+     * whatever the session time zone).
+     */
+    public static final int TEXT_IMAGE = 'T';
+
+    /** The header of a binary row change for one table shape (written once per capture trigger). */
+    public static byte[] changeHeader(String schema, String table, String[] columns, int[] key) {
+        Writer w = new Writer(32 + 16 * columns.length);
+        w.str(schema, "a schema name", -1, -1);
+        w.str(table, "a table name", -1, -1);
+        w.uvarint(columns.length);
+        for (String c : columns) w.str(c, "a column name", -1, -1);
+        w.uvarint(key.length);
+        for (int k : key) w.uvarint(k);
+        return w.toByteArray();
+    }
+
+    /**
+     * Encodes one captured row change: {@code header} from {@link #changeHeader}, {@code oldKey}
+     * for updates and deletes, {@code newRow} for inserts and updates.
+     *
+     * @throws IllegalArgumentException if a value has a type the log cannot store
+     */
+    public static byte[] encodeChange(byte[] header, RowChange.Op op, Object[] oldKey, Object[] newRow) {
+        Writer w = new Writer(header.length + 8 + 12 * (newRow == null ? 1 : newRow.length));
+        w.u8(CHANGE_VERSION);
+        w.u8(op.code);
+        w.ensure(header.length);
+        System.arraycopy(header, 0, w.buf, w.len, header.length);
+        w.len += header.length;
+        if (op != RowChange.Op.INSERT) for (int i = 0; i < oldKey.length; i++) writeParam(w, oldKey[i], LoggedStatement.NO_TYPE, 0, i + 1);
+        if (op != RowChange.Op.DELETE) for (int i = 0; i < newRow.length; i++) writeParam(w, newRow[i], LoggedStatement.NO_TYPE, 0, i + 1);
+        return w.toByteArray();
+    }
+
+    /**
+     * Decodes a row change written by {@link #encodeChange} or built by a trigger from
+     * {@link #mysqlChangeImage}.
+     *
+     * @throws IllegalArgumentException if the bytes are neither, or truncated or corrupt
+     */
+    public static RowChange decodeChange(byte[] payload) {
+        Objects.requireNonNull(payload, "payload");
+        if (payload.length < 2) throw new IllegalArgumentException("corrupt row change: " + payload.length + " byte(s)");
+        int version = payload[0] & 0xFF;
+        try {
+            if (version == CHANGE_VERSION) return decodeBinaryChange(payload);
+            if (version == TEXT_IMAGE) return new TextImage(payload).decode();
+        } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
+            throw new IllegalArgumentException("corrupt row change: " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException("unsupported row change format " + version
+                + " (written by a newer Shardline, or corrupt)");
+    }
+
+    private static RowChange decodeBinaryChange(byte[] payload) {
+        Reader r = new Reader(payload, 1);
+        RowChange.Op op = RowChange.Op.of(r.u8("operation"));
+        String schema = r.str("schema");
+        String table = r.str("table");
+        int n = r.count(1, "column count");
+        String[] columns = new String[n];
+        for (int i = 0; i < n; i++) columns[i] = r.str("column name");
+        int[] key = keyIndexes(r.count(1, "key column count"), n, () -> r.uvarint("key index"), r::corrupt);
+        Object[] oldKey = op == RowChange.Op.INSERT ? null : readChangeValues(r, key.length);
+        Object[] newRow = op == RowChange.Op.DELETE ? null : readChangeValues(r, n);
+        if (r.pos != payload.length) throw r.corrupt((payload.length - r.pos) + " trailing byte(s) after a row change");
+        return new RowChange(op, schema, table, columns, null, key, oldKey, newRow);
+    }
+
+    private static int[] keyIndexes(int nkey, int ncols, java.util.function.LongSupplier next,
+                                    java.util.function.Function<String, IllegalArgumentException> corrupt) {
+        if (nkey == 0) throw corrupt.apply("a row change without key columns");
+        int[] key = new int[nkey];
+        for (int i = 0; i < nkey; i++) {
+            long k = next.getAsLong();
+            if (k < 0 || k >= ncols) throw corrupt.apply("key column index " + k + " of " + ncols + " columns");
+            key[i] = (int) k;
+        }
+        return key;
+    }
+
+    private static Object[] readChangeValues(Reader r, int n) {
+        Object[] out = new Object[n];
+        for (int i = 0; i < n; i++) {
+            int tag = r.u8("value tag");
+            if (tag > MAX_TAG) throw r.corrupt("unknown value tag " + tag + " in a row change");
+            out[i] = readValue(r, tag);
+        }
+        return out;
+    }
+
+    /** A text image as a MySQL trigger builds it (see {@link #TEXT_IMAGE}). */
+    private static final class TextImage {
+        private final byte[] buf;
+        private int pos = 2;
+
+        TextImage(byte[] buf) {
+            this.buf = buf;
+        }
+
+        IllegalArgumentException corrupt(String msg) {
+            return new IllegalArgumentException("corrupt row change text image (" + buf.length + " bytes, at byte "
+                    + pos + "): " + msg);
+        }
+
+        /** The next field's bytes, or null for SQL NULL. */
+        byte[] field() {
+            if (pos >= buf.length) throw corrupt("truncated");
+            if (buf[pos] == '-') {
+                pos++;
+                return null;
+            }
+            int n = 0;
+            int digits = 0;
+            while (pos < buf.length && buf[pos] != ':') {
+                int d = buf[pos++] - '0';
+                if (d < 0 || d > 9 || ++digits > 10) throw corrupt("bad field length");
+                n = n * 10 + d;
+            }
+            pos++;
+            if (pos > buf.length || n > buf.length - pos) throw corrupt("truncated field of " + n + " bytes");
+            byte[] out = Arrays.copyOfRange(buf, pos, pos + n);
+            pos += n;
+            return out;
+        }
+
+        String text() {
+            byte[] b = field();
+            if (b == null) throw corrupt("NULL where a name or count belongs");
+            return new String(b, StandardCharsets.UTF_8);
+        }
+
+        int number() {
+            return Integer.parseInt(text());
+        }
+
+        RowChange decode() {
+            RowChange.Op op = RowChange.Op.of(buf[1]);
+            String schema = text();
+            String table = text();
+            int n = number();
+            if (n <= 0 || n > 4096) throw corrupt("column count " + n);
+            String[] columns = new String[n];
+            String[] types = new String[n];
+            for (int i = 0; i < n; i++) {
+                columns[i] = text();
+                types[i] = text();
+            }
+            int nkey = number();
+            if (nkey < 0 || nkey > n) throw corrupt("key column count " + nkey);
+            int[] key = keyIndexes(nkey, n, this::number, this::corrupt);
+            Object[] oldKey = null;
+            if (op != RowChange.Op.INSERT) {
+                oldKey = new Object[nkey];
+                for (int i = 0; i < nkey; i++) oldKey[i] = value(types[key[i]]);
+            }
+            Object[] newRow = null;
+            if (op != RowChange.Op.DELETE) {
+                newRow = new Object[n];
+                for (int i = 0; i < n; i++) newRow[i] = value(types[i]);
+            }
+            if (pos != buf.length) throw corrupt((buf.length - pos) + " trailing byte(s)");
+            return new RowChange(op, schema, table, columns, types, key, oldKey, newRow);
+        }
+
+        private Object value(String form) {
+            byte[] b = field();
+            if (b == null) return null;
+            if (form.equals("b")) return b;
+            String s = new String(b, StandardCharsets.UTF_8);
+            return switch (form) {
+                case "x" -> Long.parseLong(s);
+                case "i" -> {
+                    try {
+                        yield Long.parseLong(s);
+                    } catch (NumberFormatException e) {
+                        yield new BigDecimal(s); // BIGINT UNSIGNED beyond Long
+                    }
+                }
+                case "n", "Z" -> new BigDecimal(s);
+                case "d" -> Double.parseDouble(s);
+                case "f" -> Float.parseFloat(s);
+                case "s", "D", "T", "t" -> s;
+                default -> throw corrupt("unknown value form '" + form + "'");
+            };
+        }
+    }
+
+    /**
+     * The SQL expression a MySQL/MariaDB capture trigger evaluates to build the text image of one
+     * row change (format {@link #TEXT_IMAGE}).
+     *
+     * @param dataTypes each column's {@code INFORMATION_SCHEMA.COLUMNS.DATA_TYPE}
+     */
+    public static String mysqlChangeImage(RowChange.Op op, String schema, String table, String[] columns,
+                                          String[] dataTypes, int[] key) {
+        String[] forms = new String[columns.length];
+        for (int i = 0; i < columns.length; i++) forms[i] = mysqlForm(dataTypes[i]);
+        java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+        head.write(TEXT_IMAGE);
+        head.write(op.code);
+        textField(head, schema);
+        textField(head, table);
+        textField(head, Integer.toString(columns.length));
+        for (int i = 0; i < columns.length; i++) {
+            textField(head, columns[i]);
+            textField(head, forms[i]);
+        }
+        textField(head, Integer.toString(key.length));
+        for (int k : key) textField(head, Integer.toString(k));
+        StringBuilder sb = new StringBuilder("CONCAT(X'");
+        for (byte b : head.toByteArray()) sb.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+        sb.append('\'');
+        if (op != RowChange.Op.INSERT) for (int k : key) sb.append(", ").append(mysqlField("OLD", columns[k], forms[k]));
+        if (op != RowChange.Op.DELETE) for (int i = 0; i < columns.length; i++) sb.append(", ").append(mysqlField("NEW", columns[i], forms[i]));
+        return sb.append(')').toString();
+    }
+
+    private static void textField(java.io.ByteArrayOutputStream out, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeBytes(Integer.toString(b.length).getBytes(StandardCharsets.US_ASCII));
+        out.write(':');
+        out.writeBytes(b);
+    }
+
+    private static String mysqlField(String row, String column, String form) {
+        String ref = row + ".`" + column.replace("`", "``") + "`";
+        String e = switch (form) {
+            case "s" -> "CONVERT(" + ref + " USING utf8mb4)";
+            case "b" -> ref;
+            case "Z" -> "CAST(UNIX_TIMESTAMP(" + ref + ") AS CHAR)";
+            case "x" -> "CAST(" + ref + " + 0 AS CHAR)";
+            default -> "CAST(" + ref + " AS CHAR)";
+        };
+        return "IFNULL(CONCAT(LENGTH(" + e + "), ':', " + e + "), '-')";
+    }
+
+    /** The value form of a MySQL column type in a text image. */
+    static String mysqlForm(String dataType) {
+        return switch (dataType.toLowerCase(java.util.Locale.ROOT)) {
+            case "tinyint", "smallint", "mediumint", "int", "integer", "bigint", "year" -> "i";
+            case "bit" -> "x";
+            case "decimal", "numeric" -> "n";
+            case "double", "real", "double precision" -> "d";
+            case "float" -> "f";
+            case "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob", "geometry", "point",
+                 "linestring", "polygon", "multipoint", "multilinestring", "multipolygon", "geometrycollection" -> "b";
+            case "date" -> "D";
+            case "datetime" -> "T";
+            case "time" -> "t";
+            case "timestamp" -> "Z";
+            default -> "s"; // char, varchar, text types, enum, set, json, uuid, inet6
+        };
+    }
+
+    // ------------------------------------------------------------------------------------------
     // bind
 
     /**

@@ -6,25 +6,33 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Shardline's own tables on one node, and every statement that touches them.
  *
- * <p>On a primary: {@code log_head} (one row: the last position handed out) and {@code log}
- * (one row per committed write transaction: position, commit time, payload in the
- * {@link LogEntryCodec} format). On a replica: {@code watermark} (one row: the last position
- * applied there, plus the position of a DDL statement whose execution was started and the id of
- * the applier that started it — DDL commits implicitly, so it cannot share a transaction with the
- * watermark).
+ * <p>On a primary: {@code changes} (one row per changed application row, written by the capture
+ * triggers inside the writer's transaction: {@code seq}, the transaction's token {@code tx}, the
+ * row change in the {@link LogEntryCodec} format), {@code commits} (one row per committed write
+ * transaction: {@code position}, the token of its changes, commit time, and for DDL the statement
+ * payload) and {@code pruned} (one row: every position up to it was pruned). On a replica:
+ * {@code watermark} (one row: the last position applied there, plus the position of a DDL
+ * statement whose execution was started and the id of the applier that started it — DDL commits
+ * implicitly, so it cannot share a transaction with the watermark).
  *
- * <h2>Why positions are in commit order</h2>
- * {@link #append} runs inside the writer's own transaction, just before its commit. Its first
- * statement increments the single {@code log_head} row; the row lock it takes is held until that
- * transaction commits or rolls back, so a second committer blocks on the same row until the first
- * has finished. Positions are therefore handed out in commit order, with no gaps (a rollback
- * undoes the increment together with the entry), and an entry is visible to readers only after
- * every smaller position is. Auto-increment ids are never used for ordering.
+ * <h2>Why positions are a valid replay order, without a lock across the commit</h2>
+ * {@link #seal} is the writer's last statement before its commit: it inserts the commit record,
+ * whose auto-increment {@code position} the database hands out at that moment. If transaction B
+ * depends on A (B changed a row A changed, or read A's write before writing), B did so after A
+ * committed: A's row locks are held to its commit, and a reader sees only committed rows. A took
+ * its position before committing and B takes its position after that, so A's position is smaller.
+ * Replaying whole transactions in position order therefore replays every row's changes in the
+ * order the primary made them. Positions may have holes: a transaction that rolled back after
+ * taking one, or one still between its seal and its commit. The applier resolves a hole with
+ * {@link #claim}, which either waits for and then sees the writer's record, or (the writer rolled
+ * back) fills the hole with an empty record so that no late commit can ever take it.
  *
  * <p>All tables live in a schema of their own (default {@code shardline}; on MySQL/MariaDB, where
  * a schema is a database, {@code shardline_<database>}) so that the application's schema tools
@@ -32,8 +40,22 @@ import java.util.List;
  */
 public final class ReplicationLog {
 
-    /** One committed transaction as stored in the log. */
-    public record Entry(long position, long committedAtMillis, byte[] payload) {
+    /**
+     * One committed transaction as stored in the log: {@code tx} names its row changes (0 for a DDL
+     * entry or a filled hole, null if the transaction changed no row); {@code payload} holds the
+     * DDL statement, else null.
+     */
+    public record Entry(long position, long committedAtMillis, Long tx, byte[] payload) {
+
+        /** True for a DDL entry. */
+        public boolean isDdl() {
+            return payload != null;
+        }
+
+        /** True when the entry has row changes to apply. */
+        public boolean hasChanges() {
+            return tx != null && tx != 0L;
+        }
     }
 
     /**
@@ -46,32 +68,32 @@ public final class ReplicationLog {
 
     private final Dialect dialect;
     private final String schema;
-    private final String headTable;
-    private final String logTable;
+    private final String rawSchema;
+    private final String commitsTable;
+    private final String changesTable;
+    private final String prunedTable;
     private final String watermarkTable;
-    private final String appendSql;
-    private final String insertSql;
+    private final String sealSql;
     private final String readSql;
+    private final String changesSql;
 
     private ReplicationLog(Dialect dialect, String schema) {
         this.dialect = dialect;
+        this.rawSchema = schema;
         this.schema = quote(dialect, schema);
-        this.headTable = this.schema + ".log_head";
-        this.logTable = this.schema + ".log";
+        this.commitsTable = this.schema + ".commits";
+        this.changesTable = this.schema + ".changes";
+        this.prunedTable = this.schema + ".pruned";
         this.watermarkTable = this.schema + ".watermark";
-        this.appendSql = switch (dialect) {
-            case H2 -> "SELECT position FROM FINAL TABLE (UPDATE " + headTable
-                    + " SET position = position + 1 WHERE id = 1)";
-            case POSTGRESQL -> "UPDATE " + headTable + " SET position = position + 1 WHERE id = 1 RETURNING position";
-            case MYSQL -> "UPDATE " + headTable + " SET position = LAST_INSERT_ID(position + 1) WHERE id = 1";
-        };
-        this.insertSql = "INSERT INTO " + logTable + " (position, committed_at, payload) VALUES (?, ?, ?)";
-        this.readSql = "SELECT position, committed_at, payload FROM " + logTable
+        this.sealSql = "INSERT INTO " + commitsTable + " (committed_at) VALUES (?)";
+        this.readSql = "SELECT position, committed_at, tx, payload FROM " + commitsTable
                 + " WHERE position > ? ORDER BY position LIMIT ?";
+        this.changesSql = "SELECT c.position, ch.payload FROM " + commitsTable + " c JOIN " + changesTable
+                + " ch ON ch.tx = c.tx WHERE c.position > ? AND c.position <= ? AND c.tx <> 0 ORDER BY ch.seq";
     }
 
-    private static String quote(Dialect d, String identifier) {
-        return d == Dialect.MYSQL ? "`" + identifier.replace("`", "``") + "`" : identifier;
+    static String quote(Dialect d, String identifier) {
+        return d == Dialect.MYSQL ? "`" + identifier.replace("`", "``") + "`" : "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
     /**
@@ -81,7 +103,11 @@ public final class ReplicationLog {
      */
     public static ReplicationLog forNode(Connection c, String configuredSchema) throws SQLException {
         Dialect d = Dialect.of(c);
-        return new ReplicationLog(d, d.ownSchema(c, configuredSchema));
+        String own = d.ownSchema(c, configuredSchema);
+        // H2 and PostgreSQL fold unquoted names: the schema is created (and quoted) as they fold it
+        if (d == Dialect.H2) own = own.toUpperCase(java.util.Locale.ROOT);
+        else if (d == Dialect.POSTGRESQL) own = own.toLowerCase(java.util.Locale.ROOT);
+        return new ReplicationLog(d, own);
     }
 
     /** The node's dialect. */
@@ -89,22 +115,41 @@ public final class ReplicationLog {
         return dialect;
     }
 
-    /** The (quoted where needed) schema holding Shardline's tables on this node. */
+    /** The (quoted) schema holding Shardline's tables on this node. */
     public String schema() {
         return schema;
     }
 
-    /** Creates the primary's tables if missing. Commits on {@code c}. */
+    /** The schema's name as stored in the catalog (unquoted). */
+    public String schemaName() {
+        return rawSchema;
+    }
+
+    /**
+     * Creates the primary's tables and installs change capture on every application table if
+     * missing ({@link ChangeCapture}). Commits on {@code c}.
+     */
     public void installPrimary(Connection c) throws SQLException {
         boolean auto = c.getAutoCommit();
         try (Statement st = c.createStatement()) {
             c.setAutoCommit(true);
             createSchema(st);
-            st.execute("CREATE TABLE IF NOT EXISTS " + headTable
-                    + " (id INT NOT NULL PRIMARY KEY, position BIGINT NOT NULL)");
-            st.execute("CREATE TABLE IF NOT EXISTS " + logTable + " (position BIGINT NOT NULL PRIMARY KEY,"
-                    + " committed_at BIGINT NOT NULL, payload " + dialect.binaryType() + " NOT NULL)");
-            insertRowIfMissing(st, headTable, "INSERT INTO " + headTable + " (id, position) VALUES (1, 0)");
+            String identity = switch (dialect) {
+                case MYSQL -> "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY";
+                default -> "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY";
+            };
+            String blob = dialect.binaryType();
+            st.execute("CREATE TABLE IF NOT EXISTS " + commitsTable + " (position " + identity + ", tx BIGINT,"
+                    + " committed_at BIGINT NOT NULL, payload " + blob + ")");
+            st.execute("CREATE TABLE IF NOT EXISTS " + changesTable + " (seq " + identity + ", tx BIGINT NOT NULL,"
+                    + " payload " + blob + " NOT NULL" + (dialect == Dialect.MYSQL ? ", KEY changes_tx (tx)" : "") + ")");
+            if (dialect != Dialect.MYSQL) {
+                st.execute("CREATE INDEX IF NOT EXISTS " + (dialect == Dialect.H2 ? schema + "." : "")
+                        + "changes_tx ON " + changesTable + " (tx)");
+            }
+            st.execute("CREATE TABLE IF NOT EXISTS " + prunedTable + " (id INT NOT NULL PRIMARY KEY, position BIGINT NOT NULL)");
+            insertRowIfMissing(st, prunedTable, "INSERT INTO " + prunedTable + " (id, position) VALUES (1, 0)");
+            ChangeCapture.forLog(this).install(c);
         } finally {
             c.setAutoCommit(auto);
         }
@@ -171,71 +216,168 @@ public final class ReplicationLog {
     }
 
     /**
-     * Appends one entry inside the caller's open transaction on the primary and returns its
-     * position. The caller commits right after; see the class comment for why that orders
-     * positions by commit.
+     * Seals the caller's open write transaction on the primary: inserts its commit record (which
+     * takes the transaction's change token from the capture) and returns its position. The caller
+     * commits right after; see the class comment for why that orders positions.
      */
-    public long append(Connection c, byte[] payload) throws SQLException {
-        long position;
-        if (dialect == Dialect.MYSQL) {
-            try (Statement st = c.createStatement()) {
-                if (st.executeUpdate(appendSql) != 1) throw missingHead();
-                try (ResultSet rs = st.executeQuery("SELECT LAST_INSERT_ID()")) {
-                    rs.next();
-                    position = rs.getLong(1);
+    public long seal(Connection c) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try (PreparedStatement ps = c.prepareStatement(sealSql, Statement.RETURN_GENERATED_KEYS)) {
+                ps.setLong(1, System.currentTimeMillis());
+                ps.executeUpdate();
+                try (ResultSet rs = ps.getGeneratedKeys()) {
+                    if (!rs.next()) throw new SQLException("the primary returned no position for the commit record", "55000");
+                    return rs.getLong(1);
                 }
-            }
-        } else {
-            try (PreparedStatement ps = c.prepareStatement(appendSql); ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) throw missingHead();
-                position = rs.getLong(1);
+            } catch (SQLException e) {
+                // an applier filled this position as a hole between its allocation and our insert:
+                // the statement alone failed, the transaction (and its token) is intact: take another
+                if (attempt >= 5 || !isDuplicateKey(e)) throw e;
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(insertSql)) {
+    }
+
+    /** Appends a DDL entry in its own (the caller's) transaction and returns its position. */
+    public long appendDdl(Connection c, byte[] payload) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + commitsTable
+                    + " (tx, committed_at, payload) VALUES (0, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                ps.setLong(1, System.currentTimeMillis());
+                ps.setBytes(2, payload);
+                ps.executeUpdate();
+                try (ResultSet rs = ps.getGeneratedKeys()) {
+                    if (!rs.next()) throw new SQLException("the primary returned no position for the DDL entry", "55000");
+                    return rs.getLong(1);
+                }
+            } catch (SQLException e) {
+                if (attempt >= 5 || !isDuplicateKey(e)) throw e;
+            }
+        }
+    }
+
+    /**
+     * Resolves the hole at {@code position} (no committed record there, a later one exists): tries
+     * to fill it with an empty record. The insert waits while a writer holds that position
+     * uncommitted. Returns true if the hole is now filled (nothing was or ever will be committed
+     * there), false if a writer's record is there now (read it again). Auto-commit on {@code c}.
+     */
+    public boolean claim(Connection c, long position) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + commitsTable
+                + " (position, tx, committed_at, payload) VALUES (?, 0, ?, NULL)")) {
             ps.setLong(1, position);
             ps.setLong(2, System.currentTimeMillis());
-            ps.setBytes(3, payload);
             ps.executeUpdate();
+            if (!c.getAutoCommit()) c.commit();
+            return true;
+        } catch (SQLException e) {
+            if (!c.getAutoCommit()) c.rollback();
+            if (isDuplicateKey(e)) return false;
+            // the writer still holds it after the lock wait: look again later
+            String state = e.getSQLState();
+            if (state != null && (state.startsWith("HYT") || state.startsWith("40") || state.startsWith("41"))) return false;
+            throw e;
         }
-        return position;
     }
 
-    private SQLException missingHead() {
-        return new SQLException("Shardline's log head row is missing in " + headTable
-                + " on the primary; the log tables were altered outside Shardline", "55000");
+    static boolean isDuplicateKey(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLIntegrityConstraintViolationException) return true;
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().equals("23505") || s.getSQLState().equals("23000"))) return true;
+        }
+        return false;
     }
 
-    /** The last position handed out on this primary (committed). */
+    /** The last position handed out and committed on this primary (0 if none). */
     public long head(Connection c) throws SQLException {
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT position FROM " + headTable + " WHERE id = 1")) {
-            if (!rs.next()) throw missingHead();
-            return rs.getLong(1);
+             ResultSet rs = st.executeQuery("SELECT MAX(position) FROM " + commitsTable)) {
+            rs.next();
+            long max = rs.getLong(1);
+            return rs.wasNull() ? prunedUpTo(c) : max;
+        }
+    }
+
+    /**
+     * The largest position up to which every position is present (committed, or a filled hole) in
+     * what {@code c} sees: a snapshot taken at this position misses no transaction at or below it.
+     */
+    public long contiguousHead(Connection c) throws SQLException {
+        long floor = prunedUpTo(c);
+        try (PreparedStatement ps = c.prepareStatement("SELECT MIN(c.position) FROM " + commitsTable + " c WHERE c.position > ?"
+                + " AND NOT EXISTS (SELECT 1 FROM " + commitsTable + " d WHERE d.position = c.position + 1)")) {
+            ps.setLong(1, floor);
+            try (PreparedStatement first = c.prepareStatement("SELECT 1 FROM " + commitsTable + " WHERE position = ?")) {
+                first.setLong(1, floor + 1);
+                try (ResultSet rs = first.executeQuery()) {
+                    if (!rs.next()) return floor;
+                }
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long p = rs.getLong(1);
+                return rs.wasNull() ? floor : p;
+            }
+        }
+    }
+
+    /** Every position up to this one was pruned from the log (0 if none). */
+    public long prunedUpTo(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT position FROM " + prunedTable + " WHERE id = 1")) {
+            return rs.next() ? rs.getLong(1) : 0L;
         }
     }
 
     /** The smallest position still in the log, or head + 1 when it is empty. */
     public long oldestPosition(Connection c) throws SQLException {
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT MIN(position) FROM " + logTable)) {
+             ResultSet rs = st.executeQuery("SELECT MIN(position) FROM " + commitsTable)) {
             rs.next();
             long min = rs.getLong(1);
             return rs.wasNull() ? head(c) + 1 : min;
         }
     }
 
-    /** Deletes the entries with {@code after < position <= upTo} (the caller bounds the range). */
+    /**
+     * Deletes the entries with {@code after < position <= upTo} and their row changes (the caller
+     * bounds the range below every replica's watermark), and records that they are gone.
+     */
     public int prune(Connection c, long after, long upTo) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + logTable + " WHERE position > ? AND position <= ?")) {
-            ps.setLong(1, after);
-            ps.setLong(2, upTo);
-            return ps.executeUpdate();
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + changesTable + " WHERE tx IN (SELECT tx FROM "
+                    + commitsTable + " WHERE position > ? AND position <= ? AND tx IS NOT NULL AND tx <> 0)")) {
+                ps.setLong(1, after);
+                ps.setLong(2, upTo);
+                ps.executeUpdate();
+            }
+            int n;
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + commitsTable + " WHERE position > ? AND position <= ?")) {
+                ps.setLong(1, after);
+                ps.setLong(2, upTo);
+                n = ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + prunedTable + " SET position = ? WHERE id = 1 AND position < ?")) {
+                ps.setLong(1, upTo);
+                ps.setLong(2, upTo);
+                ps.executeUpdate();
+            }
+            c.commit();
+            return n;
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
         }
     }
 
-    /** When the entry at {@code position} was committed (epoch ms); now if it is not in the log. */
-    public long committedAt(Connection c, long position) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT committed_at FROM " + logTable + " WHERE position = ?")) {
+    /** When the first entry after {@code position} was committed (epoch ms); now if there is none. */
+    public long committedAfter(Connection c, long position) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT committed_at FROM " + commitsTable
+                + " WHERE position > ? ORDER BY position LIMIT 1")) {
             ps.setLong(1, position);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : System.currentTimeMillis();
@@ -243,14 +385,35 @@ public final class ReplicationLog {
         }
     }
 
-    /** Up to {@code limit} committed entries after {@code after}, in position order. */
+    /** Up to {@code limit} committed entries after {@code after}, in position order (with holes). */
     public List<Entry> readAfter(Connection c, long after, int limit) throws SQLException {
         List<Entry> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(readSql)) {
             ps.setLong(1, after);
             ps.setInt(2, limit);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(new Entry(rs.getLong(1), rs.getLong(2), rs.getBytes(3)));
+                while (rs.next()) {
+                    long tx = rs.getLong(3);
+                    Long t = rs.wasNull() ? null : tx;
+                    out.add(new Entry(rs.getLong(1), rs.getLong(2), t, rs.getBytes(4)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The row changes of the entries with {@code after < position <= upTo}, by position, each
+     * entry's in the order they were made. One statement of fixed text (prepared once per
+     * connection by the pool's statement cache, where there is one).
+     */
+    public Map<Long, List<byte[]>> changesBetween(Connection c, long after, long upTo) throws SQLException {
+        Map<Long, List<byte[]>> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(changesSql)) {
+            ps.setLong(1, after);
+            ps.setLong(2, upTo);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getBytes(2));
             }
         }
         return out;

@@ -60,10 +60,10 @@ class ReplicaApplierDdlRaceTest {
         keepPrimary = primary.getConnection();
         keepReplica = replica.getConnection();
         ReplicationLog log = ReplicationLog.forNode(keepPrimary, "shardline");
-        log.installPrimary(keepPrimary);
         try (Statement st = keepPrimary.createStatement()) {
             st.execute("CREATE TABLE t (id INT PRIMARY KEY)");
         }
+        log.installPrimary(keepPrimary);
         try (Statement st = keepReplica.createStatement()) {
             st.execute("CREATE TABLE t (id INT PRIMARY KEY)");
         }
@@ -292,10 +292,22 @@ class ReplicaApplierDdlRaceTest {
         return out;
     }
 
+    /** What the driver does for a write (run it, seal, commit) or a DDL statement (run it, log it, capture). */
     private void append(ReplicationLog log, LoggedStatement st) throws SQLException {
+        try (java.sql.PreparedStatement ps = keepPrimary.prepareStatement(st.sql())) {
+            keepPrimary.setAutoCommit(st.kind() == LoggedStatement.Kind.DDL);
+            LogEntryCodec.bind(ps, st);
+            ps.execute();
+        }
         keepPrimary.setAutoCommit(false);
         try {
-            log.append(keepPrimary, LogEntryCodec.encode(List.of(st)));
+            if (st.kind() == LoggedStatement.Kind.DDL) {
+                log.appendDdl(keepPrimary, LogEntryCodec.encode(List.of(st)));
+                keepPrimary.commit();
+                io.shardline.replication.log.ChangeCapture.forLog(log).install(keepPrimary);
+            } else {
+                log.seal(keepPrimary);
+            }
             keepPrimary.commit();
         } finally {
             keepPrimary.setAutoCommit(true);

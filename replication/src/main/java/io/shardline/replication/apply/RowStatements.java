@@ -1,0 +1,195 @@
+package io.shardline.replication.apply;
+
+import io.shardline.replication.log.Dialect;
+import io.shardline.replication.log.LogEntryCodec;
+import io.shardline.replication.log.LoggedStatement;
+import io.shardline.replication.log.RowChange;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Turns a captured {@link RowChange} into the statement that applies it on one replica, in the
+ * replica's dialect, and runs it.
+ *
+ * <p>Every form is idempotent, so that applying a change twice (a row captured twice while a
+ * MySQL table's capture triggers are replaced, or a resync that copied rows a later entry also
+ * carries) leaves the same row: an insert is an upsert on the key, an update sets the whole image
+ * by key, a delete by key of a row already gone deletes nothing. Only an update that finds
+ * neither its old key nor its new key is a divergence (the replica lost a row the primary had),
+ * reported as an error that halts the replica. A table without a primary key is keyed by all its
+ * columns (compared NULL-safely, one row at a time), and its inserts are plain inserts.
+ */
+final class RowStatements {
+
+    private final Dialect dialect;
+    /** MySQL: the primary's database; a change there is applied to the replica's own (unqualified). */
+    private final String primaryCatalog;
+    private final Map<String, String> sqlCache = new HashMap<>();
+
+    RowStatements(Dialect dialect, String primaryCatalog) {
+        this.dialect = dialect;
+        this.primaryCatalog = primaryCatalog;
+    }
+
+    /** Applies {@code ch} through {@code prepared} (statements of this round, by SQL text). */
+    void apply(Connection r, Map<String, PreparedStatement> prepared, RowChange ch) throws SQLException {
+        String sql = sql(ch);
+        PreparedStatement ps = prepared.get(sql);
+        if (ps == null) {
+            ps = r.prepareStatement(sql);
+            prepared.put(sql, ps);
+        }
+        int n = 0;
+        switch (ch.op()) {
+            case INSERT -> n = bindAll(ps, ch.newRow(), n);
+            case UPDATE -> {
+                n = bindAll(ps, ch.newRow(), n);
+                n = bindKey(ps, ch, ch.oldKey(), n);
+            }
+            case DELETE -> n = bindKey(ps, ch, ch.oldKey(), n);
+        }
+        int count = ps.executeUpdate();
+        if (ch.op() == RowChange.Op.UPDATE && count == 0 && !exists(r, ch)) {
+            throw new SQLException("the replica has no row " + ch.describe() + " to update: it has diverged from the primary",
+                    "22000");
+        }
+    }
+
+    private static int bindAll(PreparedStatement ps, Object[] values, int n) throws SQLException {
+        for (Object v : values) LogEntryCodec.bind(ps, ++n, v, LoggedStatement.NO_TYPE);
+        return n;
+    }
+
+    private int bindKey(PreparedStatement ps, RowChange ch, Object[] key, int n) throws SQLException {
+        boolean fullRow = fullRow(ch);
+        for (Object v : key) {
+            LogEntryCodec.bind(ps, ++n, v, LoggedStatement.NO_TYPE);
+            if (fullRow && dialect != Dialect.MYSQL && dialect != Dialect.H2) LogEntryCodec.bind(ps, ++n, v, LoggedStatement.NO_TYPE);
+        }
+        return n;
+    }
+
+    /** An update that matched nothing: fine if the row already carries its new key (applied before). */
+    private boolean exists(Connection r, RowChange ch) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT 1 FROM ").append(table(ch)).append(" WHERE ");
+        where(sql, ch);
+        try (PreparedStatement ps = r.prepareStatement(sql.toString())) {
+            Object[] k = new Object[ch.key().length];
+            for (int i = 0; i < k.length; i++) k[i] = ch.newRow()[ch.key()[i]];
+            bindKey(ps, ch, k, 0);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static boolean fullRow(RowChange ch) {
+        return ch.key().length == ch.columns().length;
+    }
+
+    String sql(RowChange ch) {
+        String cacheKey = ch.op() + "\u0000" + ch.schema() + "\u0000" + ch.table() + "\u0000" + String.join("\u0001", ch.columns())
+                + "\u0000" + (ch.types() == null ? "" : String.join("", ch.types())) + "\u0000" + java.util.Arrays.toString(ch.key());
+        String sql = sqlCache.get(cacheKey);
+        if (sql == null) {
+            sql = build(ch);
+            sqlCache.put(cacheKey, sql);
+        }
+        return sql;
+    }
+
+    private String build(RowChange ch) {
+        StringBuilder sb = new StringBuilder();
+        String[] cols = ch.columns();
+        boolean fullRow = fullRow(ch);
+        switch (ch.op()) {
+            case INSERT -> {
+                if (dialect == Dialect.H2 && !fullRow) sb.append("MERGE INTO ");
+                else sb.append("INSERT INTO ");
+                sb.append(table(ch)).append(" (");
+                for (int i = 0; i < cols.length; i++) sb.append(i == 0 ? "" : ", ").append(quote(cols[i]));
+                sb.append(')');
+                if (dialect == Dialect.H2 && !fullRow) {
+                    sb.append(" KEY (");
+                    for (int i = 0; i < ch.key().length; i++) sb.append(i == 0 ? "" : ", ").append(quote(cols[ch.key()[i]]));
+                    sb.append(')');
+                }
+                sb.append(" VALUES (");
+                for (int i = 0; i < cols.length; i++) sb.append(i == 0 ? "" : ", ").append(placeholder(ch, i));
+                sb.append(')');
+                if (!fullRow) {
+                    if (dialect == Dialect.MYSQL) {
+                        sb.append(" ON DUPLICATE KEY UPDATE ");
+                        for (int i = 0; i < cols.length; i++) {
+                            sb.append(i == 0 ? "" : ", ").append(quote(cols[i])).append(" = VALUES(").append(quote(cols[i])).append(')');
+                        }
+                    } else if (dialect == Dialect.POSTGRESQL) {
+                        sb.append(" ON CONFLICT (");
+                        for (int i = 0; i < ch.key().length; i++) sb.append(i == 0 ? "" : ", ").append(quote(cols[ch.key()[i]]));
+                        sb.append(") DO UPDATE SET ");
+                        for (int i = 0; i < cols.length; i++) {
+                            sb.append(i == 0 ? "" : ", ").append(quote(cols[i])).append(" = EXCLUDED.").append(quote(cols[i]));
+                        }
+                    }
+                }
+            }
+            case UPDATE -> {
+                sb.append("UPDATE ").append(table(ch)).append(" SET ");
+                for (int i = 0; i < cols.length; i++) sb.append(i == 0 ? "" : ", ").append(quote(cols[i])).append(" = ").append(placeholder(ch, i));
+                sb.append(" WHERE ");
+                where(sb, ch);
+                if (fullRow) limitOne(sb);
+            }
+            case DELETE -> {
+                sb.append("DELETE FROM ").append(table(ch)).append(" WHERE ");
+                where(sb, ch);
+                if (fullRow) limitOne(sb);
+            }
+        }
+        return sb.toString();
+    }
+
+    private void where(StringBuilder sb, RowChange ch) {
+        boolean fullRow = fullRow(ch);
+        for (int i = 0; i < ch.key().length; i++) {
+            int c = ch.key()[i];
+            if (i > 0) sb.append(" AND ");
+            String col = quote(ch.columns()[c]);
+            String p = placeholder(ch, c);
+            if (!fullRow) {
+                sb.append(col).append(" = ").append(p);
+            } else {
+                switch (dialect) {
+                    case MYSQL -> sb.append(col).append(" <=> ").append(p);
+                    case H2 -> sb.append(col).append(" IS NOT DISTINCT FROM ").append(p);
+                    case POSTGRESQL -> sb.append('(').append(col).append(" = ").append(p).append(" OR (").append(col)
+                            .append(" IS NULL AND ").append(p).append(" IS NULL))");
+                }
+            }
+        }
+    }
+
+    private void limitOne(StringBuilder sb) {
+        // PostgreSQL has no LIMIT on UPDATE/DELETE; a full-row key there may touch duplicates together
+        if (dialect == Dialect.MYSQL) sb.append(" LIMIT 1");
+        else if (dialect == Dialect.H2) sb.append(" FETCH FIRST 1 ROWS ONLY");
+    }
+
+    private String placeholder(RowChange ch, int column) {
+        // a MySQL TIMESTAMP travels as epoch seconds; the applier's session runs at UTC
+        return "Z".equals(ch.type(column)) && dialect == Dialect.MYSQL ? "FROM_UNIXTIME(?)" : "?";
+    }
+
+    private String table(RowChange ch) {
+        if (dialect == Dialect.MYSQL && ch.schema().equals(primaryCatalog)) return quote(ch.table());
+        return quote(ch.schema()) + "." + quote(ch.table());
+    }
+
+    private String quote(String identifier) {
+        return dialect == Dialect.MYSQL ? "`" + identifier.replace("`", "``") + "`" : "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+}
