@@ -164,6 +164,8 @@ class VerifyResyncTest {
                             c.setAutoCommit(true);
                         }
                         written.incrementAndGet();
+                        // a steady load, not a flood: one applier per replica must keep up on 2 cores
+                        Thread.sleep(1);
                     }
                 }
                 return null;

@@ -282,7 +282,7 @@ public final class ConsistencyVerifier {
     }
 
     /**
-     * Locks and reads the chunk's rows on the primary (no commit can change them meanwhile), waits
+     * Reads the chunk on the primary around a read of the replica (see the comment inside), waits
      * up to the lock budget for the replica to reach that position, and compares.
      *
      * @return the differing rows, or null when the replica did not reach the position in time
@@ -295,21 +295,20 @@ public final class ConsistencyVerifier {
             p.setAutoCommit(true);
             head = primaryLog.head(p);
             awaitWatermark(r, t, head, options.catchUpTimeout().toMillis());
-            p.setAutoCommit(false);
-            try {
-                // lock the chunk's rows: no writer can change them until we are done; every change to
-                // them is then committed at a position up to the head read after the lock
-                Chunk pc = read(p, table, lower, upper, 0, true, true);
+            // No lock stops every commit any more (commit order needs none), so the chunk is read on
+            // the primary before and after the replica's read: if it did not change in between, the
+            // replica, at or past the head read first, must hold exactly it; entries past that head
+            // that touched the chunk would have changed the second read.
+            for (int attempt = 0; attempt < 3; attempt++) {
+                Chunk before = read(p, table, lower, upper, 0, true);
                 long frozen = primaryLog.head(p);
-                pc.position = frozen;
                 if (awaitWatermark(r, t, frozen, options.lockBudget().toMillis()) < frozen) return null;
                 Chunk rc = readSnapshot(r, t.log, table, lower, upper, 0, false);
                 if (rc.position < frozen) return null;
-                return diff(table, pc, rc);
-            } finally {
-                p.rollback();
-                p.setAutoCommit(true);
+                Chunk after = read(p, table, lower, upper, 0, true);
+                if (diff(table, before, after).isEmpty()) return diff(table, before, rc);
             }
+            return null; // the chunk keeps changing: its difference cannot be told from lag
         }
     }
 
@@ -375,11 +374,6 @@ public final class ConsistencyVerifier {
 
     private Chunk read(Connection c, TableSet.Table table, Object[] lower, Object[] upper, int limit, boolean primaryNode)
             throws SQLException {
-        return read(c, table, lower, upper, limit, primaryNode, false);
-    }
-
-    private Chunk read(Connection c, TableSet.Table table, Object[] lower, Object[] upper, int limit, boolean primaryNode,
-                       boolean lock) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT ").append(table.columnList(true)).append(" FROM ").append(table.quoted());
         boolean keyed = table.hasPrimaryKey();
         if (keyed) {
@@ -390,7 +384,6 @@ public final class ConsistencyVerifier {
             sql.append(" ORDER BY ").append(table.keyList());
             if (limit > 0) sql.append(" LIMIT ").append(limit);
         }
-        if (lock) sql.append(" FOR UPDATE");
         MessageDigest md = md5();
         Chunk ch = new Chunk();
         List<TableSet.Column> cols = table.columns();

@@ -347,11 +347,24 @@ public final class ReplicationLog {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + changesTable + " WHERE tx IN (SELECT tx FROM "
-                    + commitsTable + " WHERE position > ? AND position <= ? AND tx IS NOT NULL AND tx <> 0)")) {
+            // by token, through the index: a DELETE ... WHERE tx IN (subquery) scans every change row on H2
+            List<Long> txs = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT tx FROM " + commitsTable
+                    + " WHERE position > ? AND position <= ? AND tx IS NOT NULL AND tx <> 0")) {
                 ps.setLong(1, after);
                 ps.setLong(2, upTo);
-                ps.executeUpdate();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) txs.add(rs.getLong(1));
+                }
+            }
+            if (!txs.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + changesTable + " WHERE tx = ?")) {
+                    for (long tx : txs) {
+                        ps.setLong(1, tx);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
             }
             int n;
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + commitsTable + " WHERE position > ? AND position <= ?")) {
