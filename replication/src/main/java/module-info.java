@@ -11,9 +11,8 @@ module io.shardline.replication {
     requires static com.h2database;
 
     exports io.shardline.replication;
-    exports io.shardline.replication.log to io.shardline.driver;
+    // H2 instantiates its capture trigger (H2Capture) by class name
+    exports io.shardline.replication.log to io.shardline.driver, com.h2database;
     exports io.shardline.replication.apply to io.shardline.driver;
     exports io.shardline.replication.consistency to io.shardline.driver;
-    // H2 instantiates its capture trigger by class name
-    exports io.shardline.replication.capture to com.h2database;
 }

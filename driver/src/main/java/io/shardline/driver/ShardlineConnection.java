@@ -132,6 +132,8 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
     /** Applies a session statement (SET ...) to every physical connection, now and later. */
     boolean executeSession(String sql) throws SQLException {
         checkOpen();
+        sql = withoutCaptureToken(sql);
+        if (sql == null) return false;
         boolean r;
         try (Statement st = primary().createStatement()) {
             r = st.execute(sql);
@@ -147,6 +149,23 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
         }
         sessionStatements.add(sql);
         return r;
+    }
+
+    private static final java.util.regex.Pattern CAPTURE_TOKEN = java.util.regex.Pattern.compile(
+            "@`?shardline_tx`?\\s*(:?=)\\s*[^,;]*,?\\s*", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /**
+     * The statement without assignments to {@code @shardline_tx}, the MySQL capture triggers'
+     * transaction token (null when nothing else is left). Tools that reset every user variable of
+     * a session (Flyway on MySQL/MariaDB does, between the statements of a migration) would
+     * otherwise split a transaction's captured rows from its commit record.
+     */
+    static String withoutCaptureToken(String sql) {
+        if (sql.toLowerCase(java.util.Locale.ROOT).indexOf("shardline_tx") < 0) return sql;
+        String rest = CAPTURE_TOKEN.matcher(sql).replaceAll("").trim();
+        if (rest.endsWith(",")) rest = rest.substring(0, rest.length() - 1).trim();
+        String upper = rest.toUpperCase(java.util.Locale.ROOT);
+        return upper.equals("SET") || upper.isEmpty() ? null : rest;
     }
 
     /** COMMIT / ROLLBACK sent as SQL text. */

@@ -146,6 +146,16 @@ class RowCaptureDifferentialTest {
         }
     }
 
+    /** Flyway on MySQL resets every user variable mid-migration: the capture token survives it. */
+    @org.junit.jupiter.api.Test
+    void resettingUserVariablesLeavesTheCaptureTokenAlone() {
+        assertThat(ShardlineConnection.withoutCaptureToken("SET @a = NULL, @shardline_tx = NULL, @b = NULL"))
+                .isEqualTo("SET @a = NULL, @b = NULL");
+        assertThat(ShardlineConnection.withoutCaptureToken("SET @a = NULL, @`shardline_tx`=NULL")).isEqualTo("SET @a = NULL");
+        assertThat(ShardlineConnection.withoutCaptureToken("SET @shardline_tx = NULL")).isNull();
+        assertThat(ShardlineConnection.withoutCaptureToken("SET @x = 1")).isEqualTo("SET @x = 1");
+    }
+
     /**
      * The divergence statement replay had: an UPDATE over a range stays open while another
      * connection inserts a matching row and commits first. On the primary the UPDATE never saw the

@@ -25,7 +25,7 @@ import java.util.Map;
  * they run inside the writer's transaction, so a committed write always has its change rows and a
  * rolled-back one never does, at no extra round trip.
  * <ul>
- *   <li>H2: one Java row trigger per table ({@code io.shardline.replication.capture.H2Capture}),
+ *   <li>H2: one Java row trigger per table ({@link H2Capture}),
  *       which reads the table's columns when H2 initialises it (also after ALTER TABLE, when H2
  *       rebuilds the table with its triggers).</li>
  *   <li>MySQL/MariaDB: three SQL row triggers per table whose bodies list the columns
@@ -39,7 +39,7 @@ import java.util.Map;
  */
 public final class ChangeCapture {
 
-    private static final String H2_TRIGGER_CLASS = "io.shardline.replication.capture.H2Capture";
+    private static final String H2_TRIGGER_CLASS = "io.shardline.replication.log.H2Capture";
     private static final String H2_CAPTURE_PREFIX = "shardline:capture:";
     private static final String MYSQL_PREFIX = "sl_";
 

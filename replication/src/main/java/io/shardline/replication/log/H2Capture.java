@@ -1,7 +1,5 @@
-package io.shardline.replication.capture;
+package io.shardline.replication.log;
 
-import io.shardline.replication.log.LogEntryCodec;
-import io.shardline.replication.log.RowChange;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
