@@ -1,6 +1,5 @@
 package io.shardline.driver;
 
-import io.shardline.replication.log.LoggedStatement;
 import io.shardline.routing.sql.StatementInfo;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -127,16 +126,6 @@ final class GeneratedKeys {
             }
         }
         return key;
-    }
-
-    /**
-     * The statement replicas replay: the insert with the identity column added and the captured
-     * keys bound in it, in row order.
-     */
-    static LoggedStatement logged(StatementInfo info, String identity, List<Object> keys, Object[] params, int[] types) {
-        StatementInfo.KeyInsertion ki = info.keyInsertion(identity);
-        Determinism.Bound merged = Determinism.merge(params, types, ki.keyParameterPositions(), keys.toArray());
-        return new LoggedStatement(LoggedStatement.Kind.DML, ki.sql(), merged.values(), merged.types());
     }
 
     /** An empty key result set. */

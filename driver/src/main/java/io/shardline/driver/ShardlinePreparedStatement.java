@@ -89,10 +89,6 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
     private int[] keyIndexes;
     private String[] keyNames;
 
-    /** The primary's physical statement for the {@link Determinism} rewrite of {@link #sql}, if one was needed. */
-    private PreparedStatement rewritten;
-    private Connection rewrittenOn;
-    private String rewrittenKey;
 
     ShardlinePreparedStatement(ShardlineConnection connection, String sql, int type, int concurrency, int holdability) {
         super(connection, type, concurrency, holdability);
@@ -218,46 +214,6 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         return c.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
     }
 
-    /**
-     * The primary's physical statement for a {@link Determinism} rewrite of this statement (the
-     * rewrite is the same for every execution until the schema changes, so it is kept and reused).
-     */
-    private PreparedStatement rewrittenFor(Connection c, String rewrittenSql, String identity) throws SQLException {
-        String key = identity == null ? rewrittenSql : rewrittenSql + '\u0000' + identity;
-        PreparedStatement ps = rewritten;
-        if (ps != null && rewrittenOn == c && key.equals(rewrittenKey) && !ps.isClosed()) return ps;
-        closeRewritten();
-        if (identity != null) {
-            String[] names = GeneratedKeys.physicalColumnNames(keyNames, identity);
-            ps = names != null ? c.prepareStatement(rewrittenSql, names) : c.prepareStatement(rewrittenSql, RETURN_GENERATED_KEYS);
-        } else if (keyIndexes != null) {
-            ps = c.prepareStatement(rewrittenSql, keyIndexes);
-        } else if (keyNames != null) {
-            ps = c.prepareStatement(rewrittenSql, keyNames);
-        } else if (keysRequested) {
-            ps = c.prepareStatement(rewrittenSql, RETURN_GENERATED_KEYS);
-        } else {
-            ps = c.prepareStatement(rewrittenSql, resultSetType, resultSetConcurrency, resultSetHoldability);
-        }
-        configure(ps);
-        rewritten = ps;
-        rewrittenOn = c;
-        rewrittenKey = key;
-        return ps;
-    }
-
-    private void closeRewritten() {
-        if (rewritten != null) {
-            try {
-                rewritten.close();
-            } catch (SQLException ignored) {
-                // its connection went away
-            }
-            rewritten = null;
-            rewrittenOn = null;
-            rewrittenKey = null;
-        }
-    }
 
     @Override
     void resetResults() throws SQLException {
@@ -668,7 +624,6 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         } catch (SQLException e) {
             failure = e;
         }
-        closeRewritten();
         if (scatter != null) {
             for (PreparedStatement[] shardStatements : scatter) {
                 for (PreparedStatement ps : shardStatements) {

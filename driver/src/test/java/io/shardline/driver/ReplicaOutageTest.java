@@ -44,7 +44,8 @@ class ReplicaOutageTest {
                 }
             }
             assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofMillis(500));
-            NodeStatus remote = topo.status("remote");
+            // the writes (no longer serialised by a commit lock) may be done before its applier tried
+            NodeStatus remote = topo.awaitState("remote", "DOWN");
             assertThat(remote.state()).isEqualTo("DOWN");
             assertThat(remote.lastError()).isNotBlank();
             // the healthy replica keeps up while the other is down
