@@ -47,13 +47,14 @@ class HealthAndMetricsTest {
         assertThat(up).contains("\"position\":").contains("\"lagEntries\":").contains("\"lagSeconds\":");
         assertThat(up).doesNotContain("s3cret").doesNotContain("jdbc:h2");
 
-        // a row written behind Shardline's back on replica a: the replicated insert collides, the replica halts
+        // a row deleted behind Shardline's back on replica a: the replicated update finds nothing, the replica halts
         jdbc.execute("CREATE TABLE acct (id INT PRIMARY KEY, owner VARCHAR(20))");
+        jdbc.update("INSERT INTO acct VALUES (7, 'owner')");
         assertThat(shardline.awaitReplication(Duration.ofSeconds(10))).isTrue();
         try (var c = Physical.open("spring_health_a", "pw-health-replica-s3cret"); var st = c.createStatement()) {
-            st.execute("INSERT INTO acct VALUES (7, 'intruder')");
+            st.execute("DELETE FROM acct WHERE id = 7");
         }
-        jdbc.update("INSERT INTO acct VALUES (7, 'owner')");
+        jdbc.update("UPDATE acct SET owner = 'new owner' WHERE id = 7");
         NodeStatus broken = awaitState("health-replica-a", "BROKEN");
 
         String down = health(503);
@@ -64,9 +65,9 @@ class HealthAndMetricsTest {
         // the replica's state is also a meter
         assertThat(meters.get("shardline.replica.state").tag("node", "health-replica-a").gauge().value()).isEqualTo(3.0);
 
-        // the operator removes the intruder and resumes: UP again
+        // the operator restores the row and resumes: UP again
         try (var c = Physical.open("spring_health_a", "pw-health-replica-s3cret"); var st = c.createStatement()) {
-            st.execute("DELETE FROM acct WHERE id = 7");
+            st.execute("INSERT INTO acct VALUES (7, 'owner')");
         }
         shardline.resumeReplica("health-replica-a");
         assertThat(shardline.awaitReplication(Duration.ofSeconds(10))).isTrue();
