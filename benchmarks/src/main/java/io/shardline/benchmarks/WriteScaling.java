@@ -51,11 +51,13 @@ public final class WriteScaling {
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(SERVER + "ws_raw" + PARAMS);
         hc.setMaximumPoolSize(64);
+        hc.setMinimumIdle(1);
         Path yaml = Files.createTempFile("write-scaling", ".yaml");
         StringBuilder y = new StringBuilder("dataSources:\n");
+        // the server allows 151 connections: 64 raw + 64 on Shardline's primary + small replica pools
         for (String n : List.of("ws_p", "ws_r1", "ws_r2")) {
-            y.append("  ").append(n).append(":\n    url: ").append(SERVER).append(n).append(PARAMS.replace("&", "&"))
-                    .append("\n    pool:\n      maximumPoolSize: 64\n");
+            y.append("  ").append(n).append(":\n    url: ").append(SERVER).append(n).append(PARAMS)
+                    .append("\n    pool:\n      maximumPoolSize: ").append(n.equals("ws_p") ? 64 : 2).append('\n');
         }
         y.append("shards:\n  main:\n    primary: ws_p\n    replicas: [ws_r1, ws_r2]\n");
         Files.writeString(yaml, y.toString());
@@ -64,21 +66,31 @@ public final class WriteScaling {
                 st.execute(table);
             }
             System.out.printf(Locale.ROOT, "# MariaDB write scaling: %d s per round, %d rounds, rounds alternated%n", seconds, rounds);
-            System.out.println("| threads | raw commits/s | Shardline commits/s | ratio | raw p99 ms | Shardline p99 ms |");
-            System.out.println("|---:|---:|---:|---:|---:|---:|");
+            System.out.println("| threads | raw commits/s | Shardline commits/s | ratio | raw p99 ms | Shardline p99 ms"
+                    + " | Shardline, apply paused | ratio |");
+            System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
             for (int threads : THREADS) {
                 double rawRate = 0;
                 double slRate = 0;
+                double pausedRate = 0;
                 List<Long> rawLat = new ArrayList<>();
                 List<Long> slLat = new ArrayList<>();
                 for (int r = 0; r < rounds; r++) {
                     rawRate += run(raw, threads, seconds, rawLat);
                     slRate += run(sl, threads, seconds, slLat);
+                    // the writer's own cost: the replicas' apply (on the same server) deferred
+                    sl.pauseReplica("ws_r1");
+                    sl.pauseReplica("ws_r2");
+                    pausedRate += run(sl, threads, seconds, new ArrayList<>());
+                    sl.unpauseReplica("ws_r1");
+                    sl.unpauseReplica("ws_r2");
+                    sl.awaitReplication(Duration.ofMinutes(2));
                 }
+                pausedRate /= rounds;
                 rawRate /= rounds;
                 slRate /= rounds;
-                System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.2fx | %.2f | %.2f |%n", threads, rawRate, slRate,
-                        slRate / rawRate, p99(rawLat), p99(slLat));
+                System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.2fx | %.2f | %.2f | %,.0f | %.2fx |%n", threads, rawRate,
+                        slRate, slRate / rawRate, p99(rawLat), p99(slLat), pausedRate, pausedRate / rawRate);
             }
             boolean caughtUp = sl.awaitReplication(Duration.ofMinutes(5));
             System.out.println("# replicas caught up afterwards: " + caughtUp);
