@@ -1,0 +1,92 @@
+package io.shardline.benchmarks;
+
+import io.shardline.driver.ShardlineDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Apply throughput of one replica: with the replica's applier paused, the primary takes
+ * {@code rows} single-row inserts (in transactions of {@code perTx} rows); then the applier is
+ * let go and timed until it has applied everything. Prints rows/s and entries/s, for H2 in memory
+ * and for the local MariaDB (primary and replica as databases of the same server).
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.shardline.benchmarks.ApplyThroughput [rows] [perTx] [h2|mariadb|both]</pre>
+ */
+public final class ApplyThroughput {
+
+    private ApplyThroughput() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rows = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
+        int perTx = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        String which = args.length > 2 ? args[2] : "both";
+        System.out.println("| engine | rows | rows per transaction | apply seconds | rows/s | entries/s |");
+        System.out.println("|---|---:|---:|---:|---:|---:|");
+        if (!which.equals("mariadb")) {
+            String p = "jdbc:h2:mem:apply_p;DB_CLOSE_DELAY=-1";
+            String r = "jdbc:h2:mem:apply_r;DB_CLOSE_DELAY=-1";
+            measure("H2 (in memory)", yaml(p, r, "sa", ""), rows, perTx);
+        }
+        if (!which.equals("h2")) {
+            String server = "jdbc:mysql://127.0.0.1:3306/";
+            String params = "?user=root&password=&useSSL=false&allowPublicKeyRetrieval=true";
+            for (String db : List.of("apply_p", "apply_r", "shardline_apply_p", "shardline_apply_r")) {
+                try (Connection c = DriverManager.getConnection(server + params); Statement st = c.createStatement()) {
+                    st.execute("DROP DATABASE IF EXISTS " + db);
+                    if (!db.startsWith("shardline_")) st.execute("CREATE DATABASE " + db);
+                }
+            }
+            measure("MariaDB (same server)", yaml(server + "apply_p" + params, server + "apply_r" + params, null, null), rows, perTx);
+        }
+    }
+
+    private static Path yaml(String primary, String replica, String user, String password) throws Exception {
+        StringBuilder y = new StringBuilder("dataSources:\n");
+        String[][] nodes = {{"apply_p", primary}, {"apply_r", replica}};
+        for (String[] n : nodes) {
+            y.append("  ").append(n[0]).append(":\n    url: \"").append(n[1]).append("\"\n");
+            if (user != null) y.append("    username: ").append(user).append("\n    password: \"").append(password).append("\"\n");
+        }
+        y.append("shards:\n  main:\n    primary: apply_p\n    replicas: [apply_r]\n");
+        Path f = Files.createTempFile("apply-throughput", ".yaml");
+        Files.writeString(f, y.toString());
+        return f;
+    }
+
+    private static void measure(String engine, Path yaml, int rows, int perTx) throws Exception {
+        try (ShardlineDataSource ds = ShardlineDataSource.fromYaml(yaml)) {
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE ev (id BIGINT PRIMARY KEY, account INT, amount DECIMAL(12,2), note VARCHAR(40))");
+            }
+            if (!ds.awaitReplication(Duration.ofSeconds(30))) throw new IllegalStateException("replica not ready");
+            ds.pauseReplica("apply_r");
+            try (Connection c = ds.getConnection();
+                 PreparedStatement ps = c.prepareStatement("INSERT INTO ev (id, account, amount, note) VALUES (?, ?, ?, ?)")) {
+                c.setAutoCommit(perTx == 1);
+                for (int i = 0; i < rows; i++) {
+                    ps.setLong(1, i);
+                    ps.setInt(2, i % 1000);
+                    ps.setBigDecimal(3, java.math.BigDecimal.valueOf(i, 2));
+                    ps.setString(4, "event " + i);
+                    ps.executeUpdate();
+                    if (perTx > 1 && i % perTx == perTx - 1) c.commit();
+                }
+                if (perTx > 1) c.commit();
+            }
+            long t0 = System.nanoTime();
+            ds.unpauseReplica("apply_r");
+            if (!ds.awaitReplication(Duration.ofMinutes(10))) throw new IllegalStateException("replica did not catch up");
+            double s = (System.nanoTime() - t0) / 1e9;
+            int entries = (rows + perTx - 1) / perTx;
+            System.out.printf(Locale.ROOT, "| %s | %,d | %d | %.2f | %,.0f | %,.0f |%n", engine, rows, perTx, s, rows / s, entries / s);
+        }
+    }
+}
