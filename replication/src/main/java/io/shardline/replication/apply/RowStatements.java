@@ -39,8 +39,71 @@ final class RowStatements {
         this.primaryCatalog = primaryCatalog;
     }
 
+    /** H2 tables with a GENERATED ALWAYS column: their rows are written with OVERRIDING SYSTEM VALUE. */
+    private final java.util.Set<String> generatedAlways = new java.util.HashSet<>();
+    /** H2's error for an explicit value in a GENERATED ALWAYS column. */
+    private static final int H2_GENERATED_ALWAYS = 90154;
+
     /** Applies {@code ch} through {@code prepared} (statements of this round, by SQL text). */
     void apply(Connection r, Map<String, PreparedStatement> prepared, RowChange ch) throws SQLException {
+        if (dialect == Dialect.H2 && ch.op() != RowChange.Op.DELETE) {
+            String t = ch.schema() + "." + ch.table();
+            if (generatedAlways.contains(t)) {
+                applyOverriding(r, prepared, ch);
+                return;
+            }
+            try {
+                applyPlain(r, prepared, ch);
+            } catch (SQLException e) {
+                if (e.getErrorCode() != H2_GENERATED_ALWAYS) throw e;
+                generatedAlways.add(t);
+                applyOverriding(r, prepared, ch);
+            }
+            return;
+        }
+        applyPlain(r, prepared, ch);
+    }
+
+    /**
+     * H2 takes an explicit value for a GENERATED ALWAYS column only in an INSERT that says
+     * OVERRIDING SYSTEM VALUE (not in MERGE, not in UPDATE): the row is deleted by its old key and
+     * inserted again, which is as idempotent as the upsert (the replica has referential integrity
+     * off, so the delete cascades nowhere).
+     */
+    private void applyOverriding(Connection r, Map<String, PreparedStatement> prepared, RowChange ch) throws SQLException {
+        Object[] key = ch.oldKey();
+        if (key == null) {
+            key = new Object[ch.key().length];
+            for (int i = 0; i < key.length; i++) key[i] = ch.newRow()[ch.key()[i]];
+        }
+        RowChange delete = new RowChange(RowChange.Op.DELETE, ch.schema(), ch.table(), ch.columns(), ch.types(), ch.key(), key, null);
+        PreparedStatement del = statement(r, prepared, sql(delete));
+        bindKey(del, delete, key, 0);
+        int deleted = del.executeUpdate();
+        if (ch.op() == RowChange.Op.UPDATE && deleted == 0 && !exists(r, ch)) {
+            throw new SQLException("the replica has no row " + ch.describe() + " to update: it has diverged from the primary",
+                    "22000");
+        }
+        String insert = sql(new RowChange(RowChange.Op.INSERT, ch.schema(), ch.table(), ch.columns(), ch.types(), ch.key(),
+                null, ch.newRow())).replaceFirst("^MERGE INTO ", "INSERT INTO ");
+        int keyClause = insert.indexOf(") KEY (");
+        if (keyClause >= 0) insert = insert.substring(0, keyClause + 1) + insert.substring(insert.indexOf(')', keyClause + 2) + 1);
+        insert = insert.replaceFirst("\\) VALUES \\(", ") OVERRIDING SYSTEM VALUE VALUES (");
+        PreparedStatement ins = statement(r, prepared, insert);
+        bindAll(ins, ch.newRow(), 0);
+        ins.executeUpdate();
+    }
+
+    private static PreparedStatement statement(Connection r, Map<String, PreparedStatement> prepared, String sql) throws SQLException {
+        PreparedStatement ps = prepared.get(sql);
+        if (ps == null) {
+            ps = r.prepareStatement(sql);
+            prepared.put(sql, ps);
+        }
+        return ps;
+    }
+
+    private void applyPlain(Connection r, Map<String, PreparedStatement> prepared, RowChange ch) throws SQLException {
         String sql = sql(ch);
         PreparedStatement ps = prepared.get(sql);
         if (ps == null) {
