@@ -330,15 +330,8 @@ final class ShardConnection {
         if (ac) c.setAutoCommit(false);
         long position;
         try {
-            position = shard.log.appendDdl(c, LogEntryCodec.encode(List.of(LoggedStatement.ddl(sql))));
-            c.commit();
-        } catch (SQLException e) {
-            try {
-                c.rollback();
-            } catch (SQLException r) {
-                e.addSuppressed(r);
-            }
-            throw e;
+            byte[] entry = LogEntryCodec.encode(List.of(LoggedStatement.ddl(sql)));
+            position = commitWith(c, () -> shard.log.appendDdl(c, entry));
         } finally {
             if (ac && !c.isClosed()) c.setAutoCommit(true);
         }
@@ -414,14 +407,8 @@ final class ShardConnection {
         boolean autoCommit = owner.autoCommit;
         long position;
         try {
-            position = shard.log.seal(c);
-            c.commit();
+            position = commitWith(c, () -> shard.log.seal(c));
         } catch (SQLException e) {
-            try {
-                c.rollback();
-            } catch (SQLException r) {
-                e.addSuppressed(r);
-            }
             dirty = false;
             if (autoCommit && !ddl) restoreAutoCommit(e);
             throw e;
@@ -429,6 +416,27 @@ final class ShardConnection {
         dirty = false;
         if (autoCommit && !ddl) c.setAutoCommit(true);
         committed(position, ddl);
+    }
+
+    /** What inserts a commit record and returns its position. */
+    private interface CommitRecord {
+        long insert() throws SQLException;
+    }
+
+    /** Inserts the commit record and commits; on failure rolls back and rethrows. */
+    private static long commitWith(Connection c, CommitRecord record) throws SQLException {
+        try {
+            long position = record.insert();
+            c.commit();
+            return position;
+        } catch (SQLException e) {
+            try {
+                c.rollback();
+            } catch (SQLException r) {
+                e.addSuppressed(r);
+            }
+            throw e;
+        }
     }
 
     private void committed(long position, boolean ddl) throws SQLException {

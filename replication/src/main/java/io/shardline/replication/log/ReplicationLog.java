@@ -221,35 +221,27 @@ public final class ReplicationLog {
      * commits right after; see the class comment for why that orders positions.
      */
     public long seal(Connection c) throws SQLException {
+        return insertRecord(c, sealSql, null);
+    }
+
+    /** Appends a DDL entry in its own (the caller's) transaction and returns its position. */
+    public long appendDdl(Connection c, byte[] payload) throws SQLException {
+        return insertRecord(c, "INSERT INTO " + commitsTable + " (committed_at, tx, payload) VALUES (?, 0, ?)", payload);
+    }
+
+    private static long insertRecord(Connection c, String sql, byte[] payload) throws SQLException {
         for (int attempt = 1; ; attempt++) {
-            try (PreparedStatement ps = c.prepareStatement(sealSql, Statement.RETURN_GENERATED_KEYS)) {
+            try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
                 ps.setLong(1, System.currentTimeMillis());
+                if (payload != null) ps.setBytes(2, payload);
                 ps.executeUpdate();
                 try (ResultSet rs = ps.getGeneratedKeys()) {
-                    if (!rs.next()) throw new SQLException("the primary returned no position for the commit record", "55000");
+                    if (!rs.next()) throw new SQLException("the primary returned no position for a commit record", "55000");
                     return rs.getLong(1);
                 }
             } catch (SQLException e) {
                 // an applier filled this position as a hole between its allocation and our insert:
                 // the statement alone failed, the transaction (and its token) is intact: take another
-                if (attempt >= 5 || !isDuplicateKey(e)) throw e;
-            }
-        }
-    }
-
-    /** Appends a DDL entry in its own (the caller's) transaction and returns its position. */
-    public long appendDdl(Connection c, byte[] payload) throws SQLException {
-        for (int attempt = 1; ; attempt++) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + commitsTable
-                    + " (tx, committed_at, payload) VALUES (0, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
-                ps.setLong(1, System.currentTimeMillis());
-                ps.setBytes(2, payload);
-                ps.executeUpdate();
-                try (ResultSet rs = ps.getGeneratedKeys()) {
-                    if (!rs.next()) throw new SQLException("the primary returned no position for the DDL entry", "55000");
-                    return rs.getLong(1);
-                }
-            } catch (SQLException e) {
                 if (attempt >= 5 || !isDuplicateKey(e)) throw e;
             }
         }
