@@ -207,8 +207,27 @@ final class ShardConnection {
 
     // ------------------------------------------------------------------ physical connections
 
-    /** The primary physical connection, taken from its pool on first use. */
+    /**
+     * The physical primary is in a transaction-less {@code autoCommit=false} state although the
+     * logical connection is in auto-commit mode: left so by an auto-commit write (which Shardline
+     * runs as a transaction, to seal it), so that the next auto-commit write needs no
+     * {@code SET autocommit} round trips. Anything else that runs on the primary first puts it back
+     * ({@link #primary()}).
+     */
+    private boolean parked;
+
+    /** The primary physical connection, taken from its pool on first use, in the logical connection's auto-commit mode. */
     Connection primary() throws SQLException {
+        Connection c = primaryForWrite();
+        if (parked) {
+            parked = false;
+            c.setAutoCommit(true);
+        }
+        return c;
+    }
+
+    /** The primary physical connection, possibly {@link #parked}. */
+    private Connection primaryForWrite() throws SQLException {
         owner.checkOpen();
         Connection c = primary;
         if (c == null) {
@@ -269,8 +288,11 @@ final class ShardConnection {
             throw new SQLException("cannot execute a write in a read-only connection: "
                     + ShardlineConnection.abbreviate(info.sql()), "25006");
         }
-        Connection c = primary();
-        if (owner.autoCommit) c.setAutoCommit(false);
+        Connection c = primaryForWrite();
+        if (owner.autoCommit && !parked) {
+            c.setAutoCommit(false);
+            parked = true;
+        }
         dirty = true;
         shard.primary.writes.increment();
         return c;
@@ -294,17 +316,8 @@ final class ShardConnection {
                 cause.addSuppressed(e);
             }
             dirty = false;
-            restoreAutoCommit(cause);
         }
         throw cause;
-    }
-
-    private void restoreAutoCommit(SQLException cause) {
-        try {
-            primary.setAutoCommit(true);
-        } catch (SQLException e) {
-            if (cause != null) cause.addSuppressed(e);
-        }
     }
 
     /**
@@ -404,17 +417,14 @@ final class ShardConnection {
             if (!c.getAutoCommit()) c.commit();
             return;
         }
-        boolean autoCommit = owner.autoCommit;
         long position;
         try {
-            position = commitWith(c, () -> shard.log.seal(c));
+            position = shard.log.sealAndCommit(c);
         } catch (SQLException e) {
             dirty = false;
-            if (autoCommit && !ddl) restoreAutoCommit(e);
             throw e;
         }
-        dirty = false;
-        if (autoCommit && !ddl) c.setAutoCommit(true);
+        dirty = false; // in auto-commit mode the connection stays parked for the next write
         committed(position, ddl);
     }
 
@@ -487,6 +497,7 @@ final class ShardConnection {
 
     /** Applies the connection's auto-commit mode to the physical primary. */
     void autoCommitChanged(boolean autoCommit) throws SQLException {
+        parked = false;
         if (primary != null) primary.setAutoCommit(autoCommit);
     }
 

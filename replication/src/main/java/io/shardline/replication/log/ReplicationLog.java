@@ -76,6 +76,7 @@ public final class ReplicationLog {
     private final String sealSql;
     private final String readSql;
     private final String changesSql;
+    private final String sealCommitSql;
 
     private ReplicationLog(Dialect dialect, String schema) {
         this.dialect = dialect;
@@ -88,6 +89,7 @@ public final class ReplicationLog {
         this.sealSql = "INSERT INTO " + commitsTable + " (committed_at) VALUES (?)";
         this.readSql = "SELECT position, committed_at, tx, payload FROM " + commitsTable
                 + " WHERE position > ? ORDER BY position LIMIT ?";
+        this.sealCommitSql = "CALL " + this.schema + ".seal_commit_v1(?)";
         this.changesSql = "SELECT c.position, ch.payload FROM " + commitsTable + " c JOIN " + changesTable
                 + " ch ON ch.tx = c.tx WHERE c.position > ? AND c.position <= ? AND c.tx <> 0 ORDER BY ch.seq";
     }
@@ -149,6 +151,10 @@ public final class ReplicationLog {
             }
             st.execute("CREATE TABLE IF NOT EXISTS " + prunedTable + " (id INT NOT NULL PRIMARY KEY, position BIGINT NOT NULL)");
             insertRowIfMissing(st, prunedTable, "INSERT INTO " + prunedTable + " (id, position) VALUES (1, 0)");
+            if (dialect == Dialect.MYSQL) {
+                st.execute("CREATE PROCEDURE IF NOT EXISTS " + schema + ".seal_commit_v1(IN at BIGINT) BEGIN"
+                        + " INSERT INTO " + commitsTable + " (committed_at) VALUES (at); SELECT LAST_INSERT_ID(); COMMIT; END");
+            }
             ChangeCapture.forLog(this).install(c);
         } finally {
             c.setAutoCommit(auto);
@@ -227,6 +233,52 @@ public final class ReplicationLog {
     /** Appends a DDL entry in its own (the caller's) transaction and returns its position. */
     public long appendDdl(Connection c, byte[] payload) throws SQLException {
         return insertRecord(c, "INSERT INTO " + commitsTable + " (committed_at, tx, payload) VALUES (?, 0, ?)", payload);
+    }
+
+    /**
+     * Seals the caller's open write transaction and commits it, returning its position. On
+     * MySQL/MariaDB one round trip: a procedure inserts the commit record and commits (a
+     * procedure may commit; a trigger may not). Elsewhere the seal and a {@code commit()}. On
+     * failure the transaction is rolled back and the error rethrown.
+     */
+    public long sealAndCommit(Connection c) throws SQLException {
+        try {
+            long position;
+            if (dialect == Dialect.MYSQL) {
+                position = callRecord(c);
+            } else {
+                position = seal(c);
+                c.commit();
+            }
+            return position;
+        } catch (SQLException e) {
+            try {
+                c.rollback();
+            } catch (SQLException r) {
+                e.addSuppressed(r);
+            }
+            throw e;
+        }
+    }
+
+    private long callRecord(Connection c) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try (PreparedStatement ps = c.prepareStatement(sealCommitSql)) {
+                ps.setLong(1, System.currentTimeMillis());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) throw new SQLException("the primary returned no position for a commit record", "55000");
+                    long position = rs.getLong(1);
+                    // the procedure's COMMIT follows its result: read to the end of the call
+                    while (ps.getMoreResults() || ps.getUpdateCount() != -1) {
+                        // nothing else is returned
+                    }
+                    return position;
+                }
+            } catch (SQLException e) {
+                // the INSERT failed before the procedure's COMMIT: the transaction is still open
+                if (attempt >= 5 || !isDuplicateKey(e)) throw e;
+            }
+        }
     }
 
     private static long insertRecord(Connection c, String sql, byte[] payload) throws SQLException {
