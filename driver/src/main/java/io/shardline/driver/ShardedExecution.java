@@ -155,6 +155,9 @@ final class ShardedExecution {
         long total = 0;
         if (route.rowShards() != null && !route.broadcast() && route.shards().length > 1) {
             int[] rowShards = route.rowShards();
+            // each shard generates the keys of its own rows: collected back into the caller's row order
+            Long[] keyOfRow = new Long[rowShards.length];
+            String keyColumn = null;
             for (int shard : route.shards()) {
                 int[] rows = rowsOf(rowShards, shard);
                 InsertRows.Subset sub = InsertRows.subset(info, rows);
@@ -164,13 +167,23 @@ final class ShardedExecution {
                     sp[i] = values[sub.parameters()[i] - 1];
                     st[i] = types[sub.parameters()[i] - 1];
                 }
-                total += writeOn(owner, conn.session(shard), conn.analyze(sub.sql()), sp, st, false);
+                KeySink sink = new KeySink();
+                total += writeOn(owner, conn.session(shard), conn.analyze(sub.sql()), sp, st, false, sink);
+                if (sink.column != null && sink.keys.size() == rows.length) {
+                    keyColumn = sink.column;
+                    for (int i = 0; i < rows.length; i++) keyOfRow[rows[i]] = sink.keys.get(i);
+                }
+            }
+            if (keyColumn != null) {
+                List<Long> keys = new ArrayList<>();
+                for (Long k : keyOfRow) if (k != null) keys.add(k);
+                owner.capturedKeys = keysResultSet(owner, keyColumn, keys);
             }
         } else {
             boolean first = true;
             for (int shard : route.shards()) {
                 StatementInfo shardInfo = route.shardSql().equals(info.sql()) ? info : conn.analyze(route.shardSql());
-                long n = writeOn(owner, conn.session(shard), shardInfo, p, t, !first);
+                long n = writeOn(owner, conn.session(shard), shardInfo, p, t, !first, null);
                 // a broadcast write changes the same rows on every shard: report one shard's count
                 total = route.broadcast() ? n : total + n;
                 first = false;
@@ -190,19 +203,31 @@ final class ShardedExecution {
     }
 
     /** One shard's part of a write, through that shard's session (log entry, commit in auto-commit mode). */
+    /** The keys one shard's part of a row-split INSERT generated, and their column. */
+    private static final class KeySink {
+        String column;
+        final List<Long> keys = new ArrayList<>();
+    }
+
     private static long writeOn(ShardlineStatement owner, ShardConnection session, StatementInfo info, Object[] p, int[] t,
-                                boolean keepKeys) throws SQLException {
+                                boolean keepKeys, KeySink sink) throws SQLException {
         Connection c = session.beginWrite(info);
         PreparedStatement ps = null;
         try {
             ShardlineConnection conn = owner.connection;
             String identity = GeneratedKeys.identityColumnToCapture(conn, info, c);
             ps = identity != null ? c.prepareStatement(info.sql(), Statement.RETURN_GENERATED_KEYS) : c.prepareStatement(info.sql());
+            owner.configure(ps); // the statement's settings (query timeout, max rows) on every shard
             LogEntryCodec.bind(ps, p, t, p.length);
             long n = ps.executeLargeUpdate();
             if (identity != null) {
                 GeneratedKeys.Captured k = GeneratedKeys.capture(ps.getGeneratedKeys(), identity, info.insertRows(), info);
-                if (!keepKeys) owner.capturedKeys = new ShardlineResultSet(k.resultSet(), owner);
+                if (sink != null) {
+                    sink.column = identity;
+                    for (Object key : k.keys()) sink.keys.add(((Number) key).longValue());
+                } else if (!keepKeys) {
+                    owner.capturedKeys = new ShardlineResultSet(k.resultSet(), owner);
+                }
             }
             ps.close();
             ps = null;

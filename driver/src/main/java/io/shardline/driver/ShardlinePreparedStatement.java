@@ -542,9 +542,13 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         }
         ShardlineRuntime rt = connection.runtime;
         ShardConnection session = connection.defaultSession();
-        if (rt.sharded || ShardedExecution.keyGeneratorFor(rt, info) != null) {
-            int target = rt.sharded ? commonShard(rows) : rt.defaultShard.index;
-            if (target < 0 || ShardedExecution.keyGeneratorFor(rt, info) != null) return batchRowByRow(rows, rowTypes);
+        if (ShardedExecution.keyGeneratorFor(rt, info) != null) {
+            // the key generator fills the key column of each row first: the shard depends on it
+            return batchRowByRow(rows, rowTypes);
+        }
+        if (rt.sharded) {
+            int target = commonShard(rows);
+            if (target < 0) return batchRowByRow(rows, rowTypes);
             session = connection.session(target);
         }
         beforeWrite();
