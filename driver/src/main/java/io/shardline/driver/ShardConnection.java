@@ -525,7 +525,14 @@ final class ShardConnection {
         dirty = false;
         if (primary != null) {
             try {
-                if (!primary.getAutoCommit()) primary.rollback();
+                if (parked) {
+                    // nothing is open (every auto-commit write committed): back to the pool's mode
+                    // here, where a failure is ours to report, not in the pool's reset
+                    parked = false;
+                    primary.setAutoCommit(true);
+                } else if (!primary.getAutoCommit()) {
+                    primary.rollback();
+                }
             } catch (SQLException e) {
                 failure = e;
             }
@@ -533,6 +540,9 @@ final class ShardConnection {
                 primary.close();
             } catch (SQLException e) {
                 failure = e;
+            } catch (RuntimeException e) {
+                // HikariCP resetting a connection its pool already closed (the data source shut down first)
+                failure = new SQLException("returning the primary connection failed: " + e, "08003", e);
             }
             primary = null;
         }
