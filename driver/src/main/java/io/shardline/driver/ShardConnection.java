@@ -344,7 +344,7 @@ final class ShardConnection {
         long position;
         try {
             byte[] entry = LogEntryCodec.encode(List.of(LoggedStatement.ddl(sql)));
-            position = commitWith(c, () -> shard.log.appendDdl(c, entry));
+            position = shard.log.appendDdlAndCommit(c, entry);
         } finally {
             if (ac && !c.isClosed()) c.setAutoCommit(true);
         }
@@ -426,27 +426,6 @@ final class ShardConnection {
         }
         dirty = false; // in auto-commit mode the connection stays parked for the next write
         committed(position, ddl);
-    }
-
-    /** What inserts a commit record and returns its position. */
-    private interface CommitRecord {
-        long insert() throws SQLException;
-    }
-
-    /** Inserts the commit record and commits; on failure rolls back and rethrows. */
-    private static long commitWith(Connection c, CommitRecord record) throws SQLException {
-        try {
-            long position = record.insert();
-            c.commit();
-            return position;
-        } catch (SQLException e) {
-            try {
-                c.rollback();
-            } catch (SQLException r) {
-                e.addSuppressed(r);
-            }
-            throw e;
-        }
     }
 
     private void committed(long position, boolean ddl) throws SQLException {

@@ -242,14 +242,25 @@ public final class ReplicationLog {
      * failure the transaction is rolled back and the error rethrown.
      */
     public long sealAndCommit(Connection c) throws SQLException {
+        // MySQL's procedure commits itself: no COMMIT round trip of ours
+        return dialect == Dialect.MYSQL ? committing(c, () -> callRecord(c), false) : committing(c, () -> seal(c), true);
+    }
+
+    /** Appends a DDL entry in the caller's transaction and commits it; see {@link #appendDdl}. */
+    public long appendDdlAndCommit(Connection c, byte[] payload) throws SQLException {
+        return committing(c, () -> appendDdl(c, payload), true);
+    }
+
+    /** What inserts a commit record and returns its position. */
+    private interface RecordInsert {
+        long insert() throws SQLException;
+    }
+
+    /** Inserts a commit record and commits (unless the insert committed itself); on failure rolls back and rethrows. */
+    private static long committing(Connection c, RecordInsert record, boolean commit) throws SQLException {
         try {
-            long position;
-            if (dialect == Dialect.MYSQL) {
-                position = callRecord(c);
-            } else {
-                position = seal(c);
-                c.commit();
-            }
+            long position = record.insert();
+            if (commit) c.commit();
             return position;
         } catch (SQLException e) {
             try {
