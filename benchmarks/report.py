@@ -296,6 +296,34 @@ def main():
                 p(line)
         p("```")
         p("")
+    ap = os.path.join(a.results, "apply-throughput.txt")
+    wp = os.path.join(a.results, "write-scaling.txt")
+    if os.path.exists(ap) or os.path.exists(wp):
+        p("## Row-based change capture (issue 11)")
+        p("")
+    if os.path.exists(ap):
+        p("`io.shardline.benchmarks.ApplyThroughput`: one replica's applier paused while the primary takes single-row"
+          " auto-commit inserts, then timed until it has applied them all. Target: 20,000 rows/s per replica on H2.")
+        p("")
+        with open(ap) as f:
+            for line in f.read().splitlines():
+                if line.startswith("|"):
+                    p(line)
+        p("")
+    if os.path.exists(wp):
+        p("`io.shardline.benchmarks.WriteScaling`: auto-commit single-row inserts on the local MariaDB, raw JDBC"
+          " against Shardline with one primary and two replicas as databases of the same server (Shardline's side"
+          " does three times the disk work), rounds alternated; the last two columns with both replicas' apply"
+          " paused. Targets: 0.6x raw at 1 thread, 0.35x at 16, Shardline at 16 threads at least 2x itself at 1.")
+        p("")
+        with open(wp) as f:
+            for line in f.read().splitlines():
+                if line.startswith("# MariaDB"):
+                    p(line.lstrip("# ") + ".")
+                    p("")
+                elif line.startswith("|"):
+                    p(line)
+        p("")
     if not sharded_supported:
         p("## Not covered")
         p("")

@@ -97,6 +97,28 @@ java -cp "$JAR" io.shardline.benchmarks.VerifyThroughput "$VERIFY_ROWS" 5000 > "
     || { tail -50 "$RESULTS/verify-throughput.err"; exit 1; }
 cat "$RESULTS/verify-throughput.txt"
 
+# row-based change capture (issue 11): one replica's apply rate, and write scaling on MariaDB
+APPLY_ROWS=50000
+WS_SECONDS=5
+WS_ROUNDS=2
+if [[ "$QUICK" == "1" ]]; then APPLY_ROWS=10000; WS_SECONDS=1; WS_ROUNDS=1; fi
+if mariadb -uroot -h127.0.0.1 -e 'SELECT 1' >/dev/null 2>&1; then
+  APPLY_ENGINES=both
+else
+  APPLY_ENGINES=h2
+  echo "(the local MariaDB is not running: apply throughput on H2 only, no write scaling)"
+fi
+echo "== apply throughput (one replica)"
+java -cp "$JAR" io.shardline.benchmarks.ApplyThroughput "$APPLY_ROWS" 1 "$APPLY_ENGINES" > "$RESULTS/apply-throughput.txt" \
+    2> "$RESULTS/apply-throughput.err" || { tail -50 "$RESULTS/apply-throughput.err"; exit 1; }
+grep '^|' "$RESULTS/apply-throughput.txt"
+if [[ "$APPLY_ENGINES" == "both" ]]; then
+  echo "== MariaDB write scaling"
+  java -cp "$JAR" io.shardline.benchmarks.WriteScaling "$WS_SECONDS" "$WS_ROUNDS" > "$RESULTS/write-scaling.txt" \
+      2> "$RESULTS/write-scaling.err" || { tail -50 "$RESULTS/write-scaling.err"; exit 1; }
+  grep '^|' "$RESULTS/write-scaling.txt"
+fi
+
 # a JMH run that failed inside a benchmark still exits 0: refuse to report it
 if grep -l '<failure>' "$RESULTS"/*.log; then
   echo "a benchmark failed (see the logs above in $RESULTS)" >&2
