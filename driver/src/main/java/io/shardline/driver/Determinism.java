@@ -1,12 +1,10 @@
 package io.shardline.driver;
 
-import io.shardline.replication.log.Dialect;
 import io.shardline.replication.log.LoggedStatement;
 
 /**
  * Parameter arrays of statements the driver extends before it executes them (the key generator
- * fills a shard key column the INSERT left out), and the per-table facts kept about column
- * defaults.
+ * fills a shard key column the INSERT left out).
  *
  * <p>Replication needs none of this any more: the primary's capture records the rows it stored,
  * so non-deterministic values ({@code NOW()}, {@code RAND()}, defaults) reach the replicas as the
@@ -15,17 +13,6 @@ import io.shardline.replication.log.LoggedStatement;
 final class Determinism {
 
     private Determinism() {
-    }
-
-    /**
-     * A column whose DEFAULT is non-deterministic.
-     *
-     * @param column     its name as the metadata reports it
-     * @param quoted     the name quoted for the primary's dialect
-     * @param expression the DEFAULT expression (COLUMN_DEF)
-     * @param perRow     whether it calls a per-row function (else only time functions)
-     */
-    record VolatileDefault(String column, String quoted, String expression, boolean perRow) {
     }
 
     /** A statement's parameter values and their JDBC types ({@code LoggedStatement.NO_TYPE} where unknown), by position. */
@@ -53,10 +40,5 @@ final class Determinism {
             }
         }
         return new Bound(p, t);
-    }
-
-    static String quote(String name, Dialect dialect) {
-        if (dialect == Dialect.MYSQL) return '`' + name.replace("`", "``") + '`';
-        return '"' + name.replace("\"", "\"\"") + '"';
     }
 }

@@ -9,7 +9,6 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import javax.sql.rowset.CachedRowSet;
@@ -76,15 +75,6 @@ final class GeneratedKeys {
                     + " explicitly: " + ShardlineConnection.abbreviate(info.sql()), "0A000");
         }
         return identity;
-    }
-
-    /** The column names to request from the primary, or null to request RETURN_GENERATED_KEYS. */
-    static String[] physicalColumnNames(String[] requested, String identity) {
-        if (requested == null) return null;
-        for (String r : requested) if (r.equalsIgnoreCase(identity)) return requested;
-        String[] all = Arrays.copyOf(requested, requested.length + 1);
-        all[requested.length] = identity;
-        return all;
     }
 
     /** Reads the primary's generated keys; there must be exactly {@code expectedRows} of them. */

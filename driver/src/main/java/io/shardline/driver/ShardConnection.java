@@ -300,7 +300,7 @@ final class ShardConnection {
 
     /** A write succeeded; in auto-commit mode it is sealed and committed now. */
     void endWrite() throws SQLException {
-        if (owner.autoCommit) commitPrimary(false);
+        if (owner.autoCommit) commitPrimary();
     }
 
     /**
@@ -331,7 +331,7 @@ final class ShardConnection {
         owner.checkOpen();
         if (owner.readOnly) throw new SQLException("cannot execute DDL in a read-only connection", "25006");
         Connection c = primary();
-        if (!owner.autoCommit && dirty) commitPrimary(false);
+        if (!owner.autoCommit && dirty) commitPrimary();
         boolean result;
         try (Statement st = c.createStatement()) {
             result = st.execute(sql);
@@ -384,7 +384,7 @@ final class ShardConnection {
     /** Commits this shard's part of the transaction (with its log entry), and ends a read-only pin. */
     void commit() throws SQLException {
         try {
-            commitPrimary(false);
+            commitPrimary();
         } finally {
             endPin(true);
         }
@@ -410,7 +410,7 @@ final class ShardConnection {
      * statement before the commit, takes the log position: see {@code ReplicationLog}), so the
      * changes and their record become durable together. No lock is held across the commit.
      */
-    void commitPrimary(boolean ddl) throws SQLException {
+    void commitPrimary() throws SQLException {
         Connection c = primary;
         if (c == null) return;
         if (!dirty) {
@@ -420,12 +420,10 @@ final class ShardConnection {
         long position;
         try {
             position = shard.log.sealAndCommit(c);
-        } catch (SQLException e) {
-            dirty = false;
-            throw e;
+        } finally {
+            dirty = false; // committed or rolled back; in auto-commit mode the connection stays parked
         }
-        dirty = false; // in auto-commit mode the connection stays parked for the next write
-        committed(position, ddl);
+        committed(position, false);
     }
 
     private void committed(long position, boolean ddl) throws SQLException {

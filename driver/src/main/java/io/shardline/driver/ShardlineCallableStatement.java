@@ -66,7 +66,7 @@ final class ShardlineCallableStatement extends CallableStatementMethods {
     }
 
     @Override
-    PreparedStatement prepare(Connection c, String identity) throws SQLException {
+    PreparedStatement prepare(Connection c) throws SQLException {
         CallableStatement cs = c.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
         try {
             for (Registration r : registrations) r.applyTo(cs);

@@ -122,11 +122,11 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
      * The physical statement on the connection of {@code slot} (0 = primary, 1 + i = replica i) of
      * session {@code s}, prepared on first use, and again when the cached one was closed.
      */
-    private PreparedStatement physicalFor(ShardConnection s, int slot, String identity) throws SQLException {
+    private PreparedStatement physicalFor(ShardConnection s, int slot) throws SQLException {
         Connection c = s.connection(slot);
         PreparedStatement ps = physical[s.shard.index][slot];
         if (ps != null && physicalOn[s.shard.index][slot] == c && !ps.isClosed()) return ps;
-        return prepareFor(s, slot, c, identity);
+        return prepareFor(s, slot, c);
     }
 
     /**
@@ -140,10 +140,10 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         int shard = s.shard.index;
         PreparedStatement ps = physical[shard][slot];
         if (ps != null && physicalOn[shard][slot] == c) return ps;
-        return prepareFor(s, slot, c, null);
+        return prepareFor(s, slot, c);
     }
 
-    private PreparedStatement prepareFor(ShardConnection s, int slot, Connection c, String identity) throws SQLException {
+    private PreparedStatement prepareFor(ShardConnection s, int slot, Connection c) throws SQLException {
         PreparedStatement[] physical = this.physical[s.shard.index];
         Connection[] physicalOn = this.physicalOn[s.shard.index];
         PreparedStatement ps = physical[slot];
@@ -154,7 +154,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
                 // its connection went away
             }
         }
-        ps = prepare(c, identity);
+        ps = prepare(c);
         configure(ps);
         physical[slot] = ps;
         physicalOn[slot] = c;
@@ -203,11 +203,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         return ps;
     }
 
-    PreparedStatement prepare(Connection c, String identity) throws SQLException {
-        if (identity != null) {
-            String[] names = GeneratedKeys.physicalColumnNames(keyNames, identity);
-            return names != null ? c.prepareStatement(sql, names) : c.prepareStatement(sql, RETURN_GENERATED_KEYS);
-        }
+    PreparedStatement prepare(Connection c) throws SQLException {
         if (keyIndexes != null) return c.prepareStatement(sql, keyIndexes);
         if (keyNames != null) return c.prepareStatement(sql, keyNames);
         if (keysRequested) return c.prepareStatement(sql, RETURN_GENERATED_KEYS);
@@ -273,7 +269,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
                     r = ps.execute();
                 } catch (SQLException e) {
                     if (!closedBehindOurBack(ps, e)) throw e;
-                    ps = physicalFor(session, slot, null);
+                    ps = physicalFor(session, slot);
                     bindParameters(ps);
                     current = ps;
                     r = ps.execute();
@@ -424,7 +420,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         if (session == null) return false;
         Connection c = session.beginWrite(info);
         try {
-            PreparedStatement ps = physicalFor(session, 0, null);
+            PreparedStatement ps = physicalFor(session, 0);
             bindParameters(ps);
             current = ps;
             ownsCurrent = false;
@@ -469,7 +465,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
                     rs = ps.executeQuery();
                 } catch (SQLException e) {
                     if (!closedBehindOurBack(ps, e)) throw e;
-                    ps = physicalFor(session, slot, null);
+                    ps = physicalFor(session, slot);
                     bindParameters(ps);
                     current = ps;
                     rs = ps.executeQuery();
@@ -554,7 +550,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         beforeWrite();
         Connection c = session.beginWrite(info);
         try {
-            PreparedStatement ps = physicalFor(session, 0, null);
+            PreparedStatement ps = physicalFor(session, 0);
             for (int i = 0; i < rows.size(); i++) {
                 Object[] v = rows.get(i);
                 LogEntryCodec.bind(ps, v, rowTypes.get(i), v.length);
@@ -663,14 +659,14 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         checkOpen();
         if (currentResultSet != null) return currentResultSet.getMetaData();
         connection.primary();
-        return physicalFor(connection.defaultSession(), 0, null).getMetaData();
+        return physicalFor(connection.defaultSession(), 0).getMetaData();
     }
 
     @Override
     public ParameterMetaData getParameterMetaData() throws SQLException {
         checkOpen();
         connection.primary();
-        return physicalFor(connection.defaultSession(), 0, null).getParameterMetaData();
+        return physicalFor(connection.defaultSession(), 0).getParameterMetaData();
     }
 
     @Override

@@ -371,14 +371,6 @@ final class ShardlineRuntime implements AutoCloseable {
         return tableColumns(primary, table).identity();
     }
 
-    /**
-     * The columns of {@code table} whose DEFAULT calls a non-deterministic function (time or per-row;
-     * identity, auto-increment and generated columns excluded). Usually empty.
-     */
-    List<Determinism.VolatileDefault> volatileDefaults(Connection primary, String table) throws SQLException {
-        return tableColumns(primary, table).volatileDefaults();
-    }
-
     /** What inserts need to know about a table's columns, read once from the primary (cached; dropped on DDL). */
     private TableColumns tableColumns(Connection primary, String table) throws SQLException {
         String key = table.toLowerCase(Locale.ROOT);

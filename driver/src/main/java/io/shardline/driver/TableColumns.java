@@ -1,30 +1,23 @@
 package io.shardline.driver;
 
 import io.shardline.replication.log.Dialect;
-import io.shardline.routing.sql.StatementAnalyzer;
-import io.shardline.routing.sql.StatementInfo;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /**
- * What an INSERT into a table must know about its columns so that replicas store what the
- * primary stored: the identity (auto-increment) column whose generated keys are captured, and the
- * columns whose DEFAULT is non-deterministic. Read from the primary's metadata in one pass and
+ * What a multi-shard INSERT must know about a table's columns to hand the application its
+ * generated keys: the identity (auto-increment) column. Read from the primary's metadata and
  * cached per table by the runtime (dropped on DDL).
  *
- * @param identity         the identity column, or null
- * @param volatileDefaults columns whose DEFAULT calls a non-deterministic function (identity,
- *                         auto-increment and generated columns excluded); usually empty
+ * @param identity the identity column, or null
  */
-record TableColumns(String identity, List<Determinism.VolatileDefault> volatileDefaults) {
+record TableColumns(String identity) {
 
-    /** A table the metadata does not know (or without such columns). */
-    static final TableColumns NONE = new TableColumns(null, List.of());
+    /** A table the metadata does not know (or without such a column). */
+    static final TableColumns NONE = new TableColumns(null);
 
     /** Reads the columns of {@code qualified} (possibly schema-qualified, possibly quoted) on {@code c}. */
     static TableColumns read(Connection c, String qualified) throws SQLException {
@@ -50,34 +43,17 @@ record TableColumns(String identity, List<Determinism.VolatileDefault> volatileD
             }
             boolean found = false;
             String identity = null;
-            List<Determinism.VolatileDefault> volatileDefaults = new ArrayList<>();
             try (ResultSet rs = md.getColumns(catalog, sch, t, "%")) {
                 while (rs.next()) {
                     found = true;
-                    String name = rs.getString("COLUMN_NAME");
-                    if ("YES".equalsIgnoreCase(rs.getString("IS_AUTOINCREMENT"))) {
-                        if (identity == null) identity = name;
-                        continue;
+                    if (identity == null && "YES".equalsIgnoreCase(rs.getString("IS_AUTOINCREMENT"))) {
+                        identity = rs.getString("COLUMN_NAME");
                     }
-                    if ("YES".equalsIgnoreCase(generated(rs))) continue;
-                    String def = rs.getString("COLUMN_DEF");
-                    StatementInfo.Volatility v = StatementAnalyzer.volatility(def);
-                    if (v != StatementInfo.Volatility.STATEMENT && v != StatementInfo.Volatility.ROW) continue;
-                    volatileDefaults.add(new Determinism.VolatileDefault(name, Determinism.quote(name, dialect), def.trim(),
-                            v == StatementInfo.Volatility.ROW));
                 }
             }
-            if (found) return new TableColumns(identity, List.copyOf(volatileDefaults));
+            if (found) return new TableColumns(identity);
         }
         return NONE;
-    }
-
-    private static String generated(ResultSet rs) {
-        try {
-            return rs.getString("IS_GENERATEDCOLUMN");
-        } catch (SQLException e) {
-            return null; // drivers before JDBC 4.1
-        }
     }
 
     private static String unquote(String s) {

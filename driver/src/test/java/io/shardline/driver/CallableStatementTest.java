@@ -112,13 +112,13 @@ public class CallableStatementTest {
              ShardlineCallableStatement cs = (ShardlineCallableStatement) c.prepareCall("CALL H2VERSION()")) {
             cs.registerOutParameter(1, Types.VARCHAR);
             List<String> first = new ArrayList<>();
-            cs.prepare(physicalConnection(first), null);
+            cs.prepare(physicalConnection(first));
             assertThat(first).containsExactly("registerOutParameter(int,int)[1, 12]");
             cs.registerOutParameter(2, JDBCType.INTEGER, 0);
             assertThat(first).containsExactly("registerOutParameter(int,int)[1, 12]",
                     "registerOutParameter(int,java.sql.SQLType,int)[2, INTEGER, 0]");
             List<String> second = new ArrayList<>();
-            cs.prepare(physicalConnection(second), null);
+            cs.prepare(physicalConnection(second));
             assertThat(second).isEqualTo(first);
         }
         // on H2 itself: H2 has no OUT parameter in a call without parameters, and its own refusal

@@ -18,7 +18,6 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -573,11 +572,6 @@ public final class ReplicaApplier implements AutoCloseable {
         boolean filled = primaryLog.claim(p, position);
         if (filled) LOG.debug("Replica {}: log position {} was never committed (a rolled-back writer); filled", name, position);
         holePosition = -1;
-    }
-
-    private static boolean isDdl(List<LoggedStatement> statements) {
-        for (LoggedStatement s : statements) if (s.kind() == LoggedStatement.Kind.DDL) return true;
-        return false;
     }
 
     /**

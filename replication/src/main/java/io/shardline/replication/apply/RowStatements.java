@@ -84,11 +84,8 @@ final class RowStatements {
             throw new SQLException("the replica has no row " + ch.describe() + " to update: it has diverged from the primary",
                     "22000");
         }
-        String insert = sql(new RowChange(RowChange.Op.INSERT, ch.schema(), ch.table(), ch.columns(), ch.types(), ch.key(),
-                null, ch.newRow())).replaceFirst("^MERGE INTO ", "INSERT INTO ");
-        int keyClause = insert.indexOf(") KEY (");
-        if (keyClause >= 0) insert = insert.substring(0, keyClause + 1) + insert.substring(insert.indexOf(')', keyClause + 2) + 1);
-        insert = insert.replaceFirst("\\) VALUES \\(", ") OVERRIDING SYSTEM VALUE VALUES (");
+        String insert = sqlCache.computeIfAbsent("overriding\u0000" + shapeKey(ch), k ->
+                "INSERT INTO " + table(ch) + columnList(ch) + " OVERRIDING SYSTEM VALUE VALUES " + valueList(ch));
         PreparedStatement ins = statement(r, prepared, insert);
         bindAll(ins, ch.newRow(), 0);
         ins.executeUpdate();
@@ -104,12 +101,7 @@ final class RowStatements {
     }
 
     private void applyPlain(Connection r, Map<String, PreparedStatement> prepared, RowChange ch) throws SQLException {
-        String sql = sql(ch);
-        PreparedStatement ps = prepared.get(sql);
-        if (ps == null) {
-            ps = r.prepareStatement(sql);
-            prepared.put(sql, ps);
-        }
+        PreparedStatement ps = statement(r, prepared, sql(ch));
         int n = 0;
         switch (ch.op()) {
             case INSERT -> n = bindAll(ps, ch.newRow(), n);
@@ -174,14 +166,28 @@ final class RowStatements {
     }
 
     String sql(RowChange ch) {
-        String cacheKey = ch.op() + "\u0000" + ch.schema() + "\u0000" + ch.table() + "\u0000" + String.join("\u0001", ch.columns())
+        return sqlCache.computeIfAbsent(ch.op() + "\u0000" + shapeKey(ch), k -> build(ch));
+    }
+
+    /** Everything the statement text of a change depends on besides its operation. */
+    private static String shapeKey(RowChange ch) {
+        return ch.schema() + "\u0000" + ch.table() + "\u0000" + String.join("\u0001", ch.columns())
                 + "\u0000" + (ch.types() == null ? "" : String.join("", ch.types())) + "\u0000" + java.util.Arrays.toString(ch.key());
-        String sql = sqlCache.get(cacheKey);
-        if (sql == null) {
-            sql = build(ch);
-            sqlCache.put(cacheKey, sql);
-        }
-        return sql;
+    }
+
+    /** {@code " (c1, c2, ...)"}. */
+    private String columnList(RowChange ch) {
+        StringBuilder sb = new StringBuilder(" (");
+        String[] cols = ch.columns();
+        for (int i = 0; i < cols.length; i++) sb.append(i == 0 ? "" : ", ").append(quote(cols[i]));
+        return sb.append(')').toString();
+    }
+
+    /** {@code "(?, ?, ...)"}, one placeholder per column. */
+    private String valueList(RowChange ch) {
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i < ch.columns().length; i++) sb.append(i == 0 ? "" : ", ").append(placeholder(ch, i));
+        return sb.append(')').toString();
     }
 
     private String build(RowChange ch) {
@@ -192,17 +198,13 @@ final class RowStatements {
             case INSERT -> {
                 if (dialect == Dialect.H2 && !fullRow) sb.append("MERGE INTO ");
                 else sb.append("INSERT INTO ");
-                sb.append(table(ch)).append(" (");
-                for (int i = 0; i < cols.length; i++) sb.append(i == 0 ? "" : ", ").append(quote(cols[i]));
-                sb.append(')');
+                sb.append(table(ch)).append(columnList(ch));
                 if (dialect == Dialect.H2 && !fullRow) {
                     sb.append(" KEY (");
                     for (int i = 0; i < ch.key().length; i++) sb.append(i == 0 ? "" : ", ").append(quote(cols[ch.key()[i]]));
                     sb.append(')');
                 }
-                sb.append(" VALUES (");
-                for (int i = 0; i < cols.length; i++) sb.append(i == 0 ? "" : ", ").append(placeholder(ch, i));
-                sb.append(')');
+                sb.append(" VALUES ").append(valueList(ch));
                 if (!fullRow) {
                     if (dialect == Dialect.MYSQL) {
                         sb.append(" ON DUPLICATE KEY UPDATE ");

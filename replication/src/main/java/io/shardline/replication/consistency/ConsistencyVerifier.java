@@ -58,12 +58,12 @@ import org.slf4j.LoggerFactory;
  *   <li>equal chunks are equal;</li>
  *   <li>different chunks with {@code W == H} are a real difference;</li>
  *   <li>different chunks with {@code W > H} (the replica applied newer entries meanwhile) are
- *       re-checked under the primary's log-head row lock: while the verifier holds
- *       {@code SELECT ... FROM log_head FOR UPDATE} no write can commit on the primary, so the
- *       primary's chunk is stable at {@code H'} and the replica can only reach exactly
- *       {@code H'}. The lock is held at most {@link Options#lockBudget()} (commits wait that
- *       long); if the replica does not reach {@code H'} within it the attempt is released and
- *       retried, and after {@link Options#rechecks()} attempts the chunk is reported unverified;</li>
+ *       re-checked: the primary's chunk is read, then the head {@code H'}, the replica is
+ *       awaited to {@code H'} (at most {@link Options#lockBudget()}) and read, and the primary's
+ *       chunk is read again. Commits go on meanwhile (nothing freezes them); if the chunk did not
+ *       change between the two primary reads, the replica (at or past {@code H'}) must hold it
+ *       exactly. A chunk that keeps changing, or a replica that does not reach {@code H'}, is
+ *       retried and after {@link Options#rechecks()} attempts reported unverified;</li>
  *   <li>different chunks with {@code W < H} after {@link Options#catchUpTimeout()} (a paused,
  *       lagging, DOWN or BROKEN replica) are reported as unverified ("replica behind"), never as
  *       a difference.</li>
@@ -273,7 +273,7 @@ public final class ConsistencyVerifier {
         }
         // the replica is ahead: compare again with the primary frozen at one position
         for (int attempt = 0; attempt < options.rechecks(); attempt++) {
-            List<RowDiff> locked = recheckLocked(p, primaryLog, table, t, lower, upper);
+            List<RowDiff> locked = recheckStable(p, primaryLog, table, t, lower, upper);
             if (locked == null) continue; // the replica did not reach the frozen position in time
             if (!locked.isEmpty()) record(t, t.diffs, lower, upper, locked);
             return;
@@ -287,7 +287,7 @@ public final class ConsistencyVerifier {
      *
      * @return the differing rows, or null when the replica did not reach the position in time
      */
-    private List<RowDiff> recheckLocked(Connection p, ReplicationLog primaryLog, TableSet.Table table, Target t,
+    private List<RowDiff> recheckStable(Connection p, ReplicationLog primaryLog, TableSet.Table table, Target t,
                                         Object[] lower, Object[] upper) throws SQLException {
         try (Connection r = t.replica.dataSource().getConnection()) {
             // catch up first without holding anything, so the locked wait is short

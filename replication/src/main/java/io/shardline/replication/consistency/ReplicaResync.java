@@ -33,9 +33,11 @@ import org.slf4j.LoggerFactory;
  *   <li>On the primary, one snapshot transaction is opened (H2: {@code SNAPSHOT} isolation —
  *       H2's {@code REPEATABLE READ} is <em>not</em> a stable snapshot across tables;
  *       MySQL/MariaDB: {@code START TRANSACTION WITH CONSISTENT SNAPSHOT} under
- *       {@code REPEATABLE READ}), and the log head {@code P} is read in it. Every application
- *       row read afterwards in that transaction is the state after exactly the entries
- *       {@code <= P}: the head and the rows are updated in the same primary transactions.</li>
+ *       {@code REPEATABLE READ}), and in it the gapless head {@code P}: every position up to
+ *       {@code P} is committed (or a filled hole) in the snapshot, so the rows read afterwards
+ *       hold the effect of every entry {@code <= P} (changes and their commit record commit
+ *       together). Entries above {@code P} that the snapshot already holds are applied again
+ *       after the resync, which row changes tolerate (they are idempotent).</li>
  *   <li>For each application table: all rows are deleted on the replica, and the primary's rows
  *       are copied in primary-key chunks (batched inserts). Foreign-key checks are off on the
  *       replica meanwhile (MySQL/MariaDB: session {@code FOREIGN_KEY_CHECKS=0}; H2: {@code SET

@@ -6,8 +6,7 @@ import java.util.Locale;
 
 /**
  * The few places where the databases Shardline runs on differ for its own tables: the binary
- * column type, how one statement both advances and returns the log head, and what a "schema"
- * is. Detected from {@link java.sql.DatabaseMetaData#getDatabaseProductName()}.
+ * column type and what a "schema" is. Detected from {@link java.sql.DatabaseMetaData#getDatabaseProductName()}.
  */
 public enum Dialect {
     /** H2 2.x. */
