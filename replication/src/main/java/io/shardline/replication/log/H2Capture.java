@@ -128,12 +128,12 @@ public final class H2Capture implements Trigger {
         Object[] oldKey = null;
         if (oldRow != null) {
             oldKey = new Object[keyInRow.length];
-            for (int i = 0; i < keyInRow.length; i++) oldKey[i] = oldRow[keyInRow[i]];
+            for (int i = 0; i < keyInRow.length; i++) oldKey[i] = plain(oldRow[keyInRow[i]]);
         }
         Object[] image = null;
         if (newRow != null) {
             image = new Object[captured.length];
-            for (int i = 0; i < captured.length; i++) image[i] = newRow[captured[i]];
+            for (int i = 0; i < captured.length; i++) image[i] = plain(newRow[captured[i]]);
         }
         byte[] payload;
         try {
@@ -147,6 +147,16 @@ public final class H2Capture implements Trigger {
             ps.setBytes(2, payload);
             ps.executeUpdate();
         }
+    }
+
+    /**
+     * The value itself for what H2 hands a trigger as a locator: a CLOB's text and a BLOB's bytes
+     * (read in full, the image must hold the value, not a handle valid only in this session).
+     */
+    private static Object plain(Object v) throws SQLException {
+        if (v instanceof java.sql.Clob c) return c.getSubString(1, Math.toIntExact(c.length()));
+        if (v instanceof java.sql.Blob b) return b.getBytes(1, Math.toIntExact(b.length()));
+        return v;
     }
 
     @Override
