@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +36,7 @@ final class GeneratedKeys {
         }
     }
 
-    /** The keys read from the primary: as a result set for the application and as values for the log. */
+    /** The keys read from the primary: as a result set for the application and as values to reorder. */
     record Captured(ResultSet resultSet, List<Object> keys) {
     }
 
@@ -45,34 +44,23 @@ final class GeneratedKeys {
     }
 
     /**
-     * The identity column whose generated values must be captured for this statement, or null.
-     *
-     * @throws SQLFeatureNotSupportedException for an insert into a table with a generated key
-     *     whose rows cannot be matched to the keys (INSERT ... SELECT, ON DUPLICATE KEY ...)
+     * The identity column whose generated values a shard's part of a cross-shard INSERT hands back
+     * to the application, or null. Only a plain {@code INSERT ... VALUES} whose rows all leave the
+     * key to the database can match keys to rows; any other insert (INSERT ... SELECT, some rows
+     * with explicit keys) returns no generated keys from a cross-shard execution. It replicates all
+     * the same: the capture triggers record the rows the primary stored, keys included.
      */
     static String identityColumnToCapture(ShardlineConnection conn, StatementInfo info, Connection primary)
             throws SQLException {
-        if (!info.isInsert() || info.insertTable() == null) return null;
+        if (!info.isInsert() || info.insertTable() == null || !info.insertIsPlain() || info.insertRows() < 1) return null;
         List<String> cols = info.insertColumns();
         if (cols.isEmpty()) return null; // every column, the identity included, is given explicitly
         String identity = conn.runtime.identityColumn(primary, info.insertTable());
         if (identity == null) return null;
         if (cols.contains(identity.toLowerCase(Locale.ROOT))) {
-            // listed with explicit values: nothing to capture. Listed with DEFAULT / NULL (Hibernate on
-            // H2 writes "values (?, ?, default)"): the primary generates the keys, capture them.
-            int defaulted = info.insertDefaultedRows(identity);
-            if (defaulted == 0) return null;
-            if (defaulted != info.insertRows()) {
-                throw new SQLFeatureNotSupportedException("this INSERT into " + info.insertTable() + " gives its generated"
-                        + " key column " + identity + " DEFAULT/NULL in some rows and a value in others; the generated keys"
-                        + " cannot be matched to its rows: " + ShardlineConnection.abbreviate(info.sql()), "0A000");
-            }
-        }
-        if (!info.insertIsPlain() || info.insertRows() < 1) {
-            throw new SQLFeatureNotSupportedException("this INSERT into " + info.insertTable()
-                    + " leaves its generated key column " + identity + " to the database, but its rows cannot be matched to"
-                    + " the generated keys (only plain INSERT ... VALUES can be); list " + identity
-                    + " explicitly: " + ShardlineConnection.abbreviate(info.sql()), "0A000");
+            // listed with DEFAULT / NULL in every row (Hibernate on H2 writes "values (?, ?, default)"):
+            // the primary generates the keys. Explicit in any row: nothing to hand back.
+            if (info.insertDefaultedRows(identity) != info.insertRows()) return null;
         }
         return identity;
     }

@@ -277,12 +277,23 @@ final class ShardConnection {
 
     // ------------------------------------------------------------------ writes
 
+    /** A write's work on the primary connection: runs the statement and keeps its results. */
+    @FunctionalInterface
+    interface PrimaryWrite<T> {
+        T run(Connection primary) throws SQLException;
+    }
+
     /**
-     * Checks that a write may run and returns the primary connection, in a transaction: in
-     * auto-commit mode Shardline opens one so that the statement's changes and its commit record
-     * commit together.
+     * The one routine every write goes through — plain, prepared, batch, call, single-shard, each
+     * shard's part of a row-split or broadcast write. It checks that a write may run, takes the
+     * primary connection in a transaction (in auto-commit mode Shardline opens one, so that the
+     * statement's captured changes and its commit record commit together; the connection stays
+     * parked in that mode between writes, which saves two round trips per write), runs the work
+     * and, in auto-commit mode, seals and commits it. When the work fails, the database has undone
+     * the failed statement with its captured changes; in auto-commit mode the transaction opened
+     * for it is rolled back too.
      */
-    Connection beginWrite(StatementInfo info) throws SQLException {
+    <T> T write(StatementInfo info, PrimaryWrite<T> work) throws SQLException {
         owner.checkOpen();
         if (owner.readOnly) {
             throw new SQLException("cannot execute a write in a read-only connection: "
@@ -295,29 +306,21 @@ final class ShardConnection {
         }
         dirty = true;
         shard.primary.writes.increment();
-        return c;
-    }
-
-    /** A write succeeded; in auto-commit mode it is sealed and committed now. */
-    void endWrite() throws SQLException {
-        if (owner.autoCommit) commitPrimary();
-    }
-
-    /**
-     * A write failed on the primary. The database undid the failed statement (with its captured
-     * changes); in auto-commit mode the transaction Shardline opened for it is rolled back.
-     */
-    void failWrite(SQLException cause) throws SQLException {
-        if (primary == null) throw cause;
-        if (owner.autoCommit) {
-            try {
-                primary.rollback();
-            } catch (SQLException e) {
-                cause.addSuppressed(e);
+        try {
+            T result = work.run(c);
+            if (owner.autoCommit) commitPrimary();
+            return result;
+        } catch (SQLException e) {
+            if (owner.autoCommit) {
+                try {
+                    primary.rollback();
+                } catch (SQLException r) {
+                    e.addSuppressed(r);
+                }
+                dirty = false;
             }
-            dirty = false;
+            throw e;
         }
-        throw cause;
     }
 
     /**

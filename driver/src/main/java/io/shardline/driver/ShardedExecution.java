@@ -202,48 +202,35 @@ final class ShardedExecution {
         return rows;
     }
 
-    /** One shard's part of a write, through that shard's session (log entry, commit in auto-commit mode). */
     /** The keys one shard's part of a row-split INSERT generated, and their column. */
     private static final class KeySink {
         String column;
         final List<Long> keys = new ArrayList<>();
     }
 
+    /** One shard's part of a write, through that shard's session ({@link ShardConnection#write}). */
     private static long writeOn(ShardlineStatement owner, ShardConnection session, StatementInfo info, Object[] p, int[] t,
                                 boolean keepKeys, KeySink sink) throws SQLException {
-        Connection c = session.beginWrite(info);
-        PreparedStatement ps = null;
-        try {
+        return session.write(info, c -> {
             ShardlineConnection conn = owner.connection;
             String identity = GeneratedKeys.identityColumnToCapture(conn, info, c);
-            ps = identity != null ? c.prepareStatement(info.sql(), Statement.RETURN_GENERATED_KEYS) : c.prepareStatement(info.sql());
-            owner.configure(ps); // the statement's settings (query timeout, max rows) on every shard
-            LogEntryCodec.bind(ps, p, t, p.length);
-            long n = ps.executeLargeUpdate();
-            if (identity != null) {
-                GeneratedKeys.Captured k = GeneratedKeys.capture(ps.getGeneratedKeys(), identity, info.insertRows(), info);
-                if (sink != null) {
-                    sink.column = identity;
-                    for (Object key : k.keys()) sink.keys.add(((Number) key).longValue());
-                } else if (!keepKeys) {
-                    owner.capturedKeys = new ShardlineResultSet(k.resultSet(), owner);
+            try (PreparedStatement ps = identity != null ? c.prepareStatement(info.sql(), Statement.RETURN_GENERATED_KEYS)
+                    : c.prepareStatement(info.sql())) {
+                owner.configure(ps); // the statement's settings (query timeout, max rows) on every shard
+                LogEntryCodec.bind(ps, p, t, p.length);
+                long n = ps.executeLargeUpdate();
+                if (identity != null) {
+                    GeneratedKeys.Captured k = GeneratedKeys.capture(ps.getGeneratedKeys(), identity, info.insertRows(), info);
+                    if (sink != null) {
+                        sink.column = identity;
+                        for (Object key : k.keys()) sink.keys.add(((Number) key).longValue());
+                    } else if (!keepKeys) {
+                        owner.capturedKeys = new ShardlineResultSet(k.resultSet(), owner);
+                    }
                 }
+                return n;
             }
-            ps.close();
-            ps = null;
-            session.endWrite();
-            return n;
-        } catch (SQLException e) {
-            if (ps != null) {
-                try {
-                    ps.close();
-                } catch (SQLException s) {
-                    e.addSuppressed(s);
-                }
-            }
-            session.failWrite(e);
-            throw e;
-        }
+        });
     }
 
     // ------------------------------------------------------------------ key generation

@@ -1,6 +1,5 @@
 package io.shardline.driver;
 
-import io.shardline.routing.sql.StatementInfo;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -14,21 +13,19 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * A stored-procedure call. Calls are writes (a procedure may change data), so they run on the
- * primary and are replayed on replicas with the same IN parameters, by position.
+ * A stored-procedure call. Calls are writes (a procedure may change data): they run on the
+ * primary, whose capture triggers record every row the procedure changes, so OUT parameters work
+ * as on the primary's own driver.
  *
  * <p>The {@link CallableStatement} methods are generated in {@link CallableStatementMethods}; they
  * forward to the three accessors below, which hold the policy:
  * <ul>
  *   <li>{@link #outParameter(int) registerOutParameter(index, ...)}, the normal JDBC order (before
- *   execute): on a call that is replicated (every CALL but {@code CALL f()} of a session function
- *   such as {@code SCHEMA()}) it is refused at once with SQLState 0A000, because replicas replay the
- *   call through a plain prepared statement with the logged IN parameters, which cannot bind an OUT
- *   parameter. On a call that is not replicated the registration is recorded and applied to every
- *   physical statement the call is prepared as (and to those already prepared), so that the OUT
- *   values can be read after execute.</li>
- *   <li>{@link #namedParameter(String) Parameters by name} are refused (SQLState 0A000): the log
- *   replays parameters by position.</li>
+ *   execute): the registration is recorded and applied to every physical statement the call is
+ *   prepared as (and to those already prepared), so that the OUT values can be read after
+ *   execute.</li>
+ *   <li>{@link #namedParameter(String) Parameters by name} are refused (SQLState 0A000): Shardline
+ *   holds a statement's parameters by position until it knows where the statement runs.</li>
  *   <li>{@link #callable() The getters} read the physical statement of the last execution; before
  *   any execution that is a function sequence error (HY010).</li>
  * </ul>
@@ -95,32 +92,13 @@ final class ShardlineCallableStatement extends CallableStatementMethods {
     @Override
     CallableStatement outParameter(int index) throws SQLException {
         checkOpen();
-        if (replicated()) throw outParameterRefused(index);
         return recorder;
     }
 
     @Override
     CallableStatement namedParameter(String method) throws SQLException {
         throw new SQLFeatureNotSupportedException(method + "(String, ...): parameters by name are not supported by"
-                + " Shardline (the replication log replays parameters by position): use parameter indexes", "0A000");
-    }
-
-    /** Registrations are refused on a replicated call ({@link #outParameter(int)}); this keeps it so on every write path. */
-    @Override
-    void beforeWrite() throws SQLException {
-        if (!registrations.isEmpty()) throw outParameterRefused((Integer) registrations.get(0).args()[0]);
-    }
-
-    /** Whether an execution of this call is logged and replayed on the replicas. */
-    private boolean replicated() {
-        return info.kind() != StatementInfo.Kind.READ && info.kind() != StatementInfo.Kind.PRIMARY_READ;
-    }
-
-    private SQLFeatureNotSupportedException outParameterRefused(int index) {
-        return new SQLFeatureNotSupportedException("OUT parameter " + index + " (registerOutParameter) of a replicated CALL"
-                + " is not supported by Shardline: replicas replay the call with its logged IN parameters through a plain"
-                + " prepared statement, which cannot bind an OUT parameter; return the values as a result set of the"
-                + " procedure instead: " + ShardlineConnection.abbreviate(sql), "0A000");
+                + " Shardline (it holds parameters by position until it knows where the call runs): use parameter indexes", "0A000");
     }
 
     /** The {@link #recorder}'s invocation handler. */

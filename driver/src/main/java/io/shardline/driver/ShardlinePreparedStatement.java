@@ -408,30 +408,20 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
                 + " (or a string with quotes or backslashes) is not supported", "0A000");
     }
 
-    /** A hook run before a write executes (callable statements refuse OUT parameters). */
-    void beforeWrite() throws SQLException {
-    }
-
     private boolean write() throws SQLException {
-        beforeWrite();
         ShardlineRuntime rt = connection.runtime;
         if (rt.sharded || !rt.keyGenerated.isEmpty()) boxed(); // routing reads the values as objects
         ShardConnection session = sessionForWrite(info, sql, values, types, count);
         if (session == null) return false;
-        Connection c = session.beginWrite(info);
-        try {
+        return session.write(info, c -> {
             PreparedStatement ps = physicalFor(session, 0);
             bindParameters(ps);
             current = ps;
             ownsCurrent = false;
             boolean r = ps.execute();
             if (r) wrap(ps.getResultSet());
-            session.endWrite();
             return r;
-        } catch (SQLException e) {
-            session.failWrite(e);
-            throw e;
-        }
+        });
     }
 
     /**
@@ -547,10 +537,9 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
             if (target < 0) return batchRowByRow(rows, rowTypes);
             session = connection.session(target);
         }
-        beforeWrite();
-        Connection c = session.beginWrite(info);
-        try {
-            PreparedStatement ps = physicalFor(session, 0);
+        ShardConnection target = session;
+        return session.write(info, c -> {
+            PreparedStatement ps = physicalFor(target, 0);
             for (int i = 0; i < rows.size(); i++) {
                 Object[] v = rows.get(i);
                 LogEntryCodec.bind(ps, v, rowTypes.get(i), v.length);
@@ -558,13 +547,8 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
             }
             current = ps;
             ownsCurrent = false;
-            long[] counts = ps.executeLargeBatch();
-            session.endWrite();
-            return counts;
-        } catch (SQLException e) {
-            session.failWrite(e);
-            throw e;
-        }
+            return ps.executeLargeBatch();
+        });
     }
 
     /** The one shard every row of the batch goes to directly, or -1 when they need different handling. */

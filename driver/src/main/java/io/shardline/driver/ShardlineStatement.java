@@ -220,25 +220,14 @@ class ShardlineStatement implements Statement {
     private boolean write(StatementInfo info, String sql, int keys, int[] keyIndexes, String[] keyNames) throws SQLException {
         ShardConnection session = sessionForWrite(info, sql, EMPTY_VALUES, EMPTY_TYPES, 0);
         if (session == null) return false;
-        Connection c = session.beginWrite(info);
-        try {
+        return session.write(info, c -> {
             // the primary's capture triggers record the statement's effect: it runs exactly as written
             Statement s = physical(c);
-            boolean r;
-            if (keyIndexes != null) {
-                r = s.execute(sql, keyIndexes);
-            } else if (keyNames != null) {
-                r = s.execute(sql, keyNames);
-            } else {
-                r = s.execute(sql, keys);
-            }
+            boolean r = keyIndexes != null ? s.execute(sql, keyIndexes)
+                    : keyNames != null ? s.execute(sql, keyNames) : s.execute(sql, keys);
             if (r) wrap(s.getResultSet());
-            session.endWrite();
             return r;
-        } catch (SQLException e) {
-            session.failWrite(e);
-            throw e;
-        }
+        });
     }
 
     // ------------------------------------------------------------------ java.sql.Statement

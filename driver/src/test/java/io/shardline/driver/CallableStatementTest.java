@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * OUT parameters in the normal JDBC order (registerOutParameter before execute): refused at the
- * registration, with SQLState 0A000 and a message naming the construct, when the call is
- * replicated (replicas could not bind an OUT parameter); recorded and applied to the physical
- * statement when it is not. Never the HY010 a registration before execute used to get.
+ * Calls: OUT parameters in the normal JDBC order (registerOutParameter before execute) are
+ * recorded and applied to the physical statement, also on a call that writes — its changes are
+ * captured on the primary, replicas never run the call; parameters by name are refused with
+ * SQLState 0A000 naming the method. Never the HY010 a registration before execute used to get.
  */
 public class CallableStatementTest {
 
@@ -52,7 +52,7 @@ public class CallableStatementTest {
     }
 
     @Test
-    void registeringAnOutParameterOfAReplicatedCallIsRefusedAtTheRegistrationOnH2() throws Exception {
+    void outParametersWorkAndWhatACallWritesReplicatesOnH2() throws Exception {
         TestTopology topo = TestTopology.on(Engine.H2).in(dir).replicas(2).build();
         ds = ShardlineDataSource.forUrl(topo.url());
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
@@ -61,15 +61,13 @@ public class CallableStatementTest {
         }
         try (Connection c = ds.getConnection()) {
             try (CallableStatement cs = c.prepareCall("{? = call ABS(?)}")) {
-                assertOutParameterRefused(() -> cs.registerOutParameter(1, Types.INTEGER), 1, "{? = call ABS(?)}");
+                cs.registerOutParameter(1, Types.INTEGER);
                 cs.setInt(2, -5);
-                assertOutParameterRefused(() -> cs.registerOutParameter(1, JDBCType.INTEGER), 1, "{? = call ABS(?)}");
-                assertOutParameterRefused(() -> cs.registerOutParameter(1, Types.DECIMAL, 2), 1, "{? = call ABS(?)}");
+                cs.execute();
+                assertThat(cs.getInt(1)).isEqualTo(5);
                 assertNamedRefused(() -> cs.registerOutParameter("result", Types.INTEGER), "registerOutParameter");
             }
             try (CallableStatement cs = c.prepareCall("{call ADD_NOTE(?, ?)}")) {
-                assertOutParameterRefused(() -> cs.registerOutParameter(2, Types.VARCHAR), 2, "ADD_NOTE");
-                // the refusal changed nothing: the same statement runs as an IN-only call, replicated
                 cs.setInt(1, 1);
                 cs.setString(2, "first");
                 cs.execute();
@@ -130,27 +128,35 @@ public class CallableStatementTest {
     }
 
     @Test
-    void mariaDbProcedureWithAnOutParameterIsRefusedAtRegistrationAndInOnlyCallsReplicate() throws Exception {
+    void mariaDbProcedureThatWritesAndReturnsAnOutParameterReplicates() throws Exception {
         mariaDb = TestTopology.on(Engine.MARIADB).replicas(1).build();
         ds = mariaDb.dataSource();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE item (id INT PRIMARY KEY, name VARCHAR(20)) ENGINE=InnoDB");
-            st.execute("CREATE PROCEDURE add_item(IN p_id INT, IN p_name VARCHAR(20)) INSERT INTO item VALUES (p_id, p_name)");
-            st.execute("CREATE PROCEDURE count_items(OUT total INT) SELECT COUNT(*) INTO total FROM item");
+            st.execute("CREATE PROCEDURE add_item(IN p_id INT, IN p_name VARCHAR(20), OUT total INT)"
+                    + " BEGIN INSERT INTO item VALUES (p_id, p_name); SELECT COUNT(*) INTO total FROM item; END");
             st.execute("CREATE PROCEDURE list_items() SELECT id, name FROM item ORDER BY id");
         }
         try (Connection c = ds.getConnection()) {
-            try (CallableStatement cs = c.prepareCall("{call add_item(?, ?)}")) {
+            try (CallableStatement cs = c.prepareCall("{call add_item(?, ?, ?)}")) {
+                cs.registerOutParameter(3, Types.INTEGER);
                 for (int i = 1; i <= 2; i++) {
                     cs.setInt(1, i);
                     cs.setString(2, "item-" + i);
                     cs.execute();
+                    assertThat(cs.getInt(3)).isEqualTo(i);
                 }
             }
-            try (CallableStatement cs = c.prepareCall("{call count_items(?)}")) {
-                assertOutParameterRefused(() -> cs.registerOutParameter(1, Types.INTEGER), 1, "count_items");
+            c.setAutoCommit(false);
+            try (CallableStatement cs = c.prepareCall("{call add_item(?, ?, ?)}")) {
+                cs.registerOutParameter(3, Types.INTEGER);
+                cs.setInt(1, 3);
+                cs.setString(2, "rolled back");
+                cs.execute();
+                assertThat(cs.getInt(3)).isEqualTo(3);
             }
-            // what the refusal suggests: the procedure returns its values as a result set
+            c.rollback();
+            c.setAutoCommit(true);
             try (CallableStatement cs = c.prepareCall("{call list_items()}"); ResultSet rs = cs.executeQuery()) {
                 List<String> names = new ArrayList<>();
                 while (rs.next()) names.add(rs.getInt(1) + ":" + rs.getString(2));
@@ -161,14 +167,6 @@ public class CallableStatementTest {
         try (Connection r = mariaDb.replica(0)) {
             assertThat(TestTopology.dump(r, "item", "id")).containsExactly(List.of("1", "item-1"), List.of("2", "item-2"));
         }
-    }
-
-    private static void assertOutParameterRefused(ThrowingCallable call, int index, String sqlPart) {
-        assertThatThrownBy(call).isInstanceOf(SQLFeatureNotSupportedException.class)
-                .hasMessageContaining("OUT parameter " + index + " (registerOutParameter) of a replicated CALL")
-                .hasMessageContaining("result set")
-                .hasMessageContaining(sqlPart)
-                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("0A000");
     }
 
     private static void assertNamedRefused(ThrowingCallable call, String method) {

@@ -92,6 +92,32 @@ class ShardingTest {
         }
     }
 
+    /**
+     * A cross-shard write runs with the statement's settings on every shard (it used to run each
+     * shard's part with the driver's defaults): a broadcast UPDATE that computes for a long time
+     * ends by the statement's query timeout, and what it did on any shard is rolled back with it.
+     */
+    @org.junit.jupiter.api.Test
+    @org.junit.jupiter.api.Timeout(60) // without the setting, the UPDATE runs for minutes
+    void crossShardWritesApplyTheStatementsSettings() throws Exception {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO countries VALUES ('FR', 'France')");
+            st.setQueryTimeout(1);
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> st.executeUpdate("UPDATE countries SET name ="
+                    + " (SELECT CAST(SUM(X * 2) AS VARCHAR) FROM SYSTEM_RANGE(1, 2000000000)) WHERE code = 'FR'"))
+                    .isInstanceOf(java.sql.SQLException.class)
+                    .extracting(e -> ((java.sql.SQLException) e).getSQLState()).isEqualTo("57014");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
+        for (int shard = 0; shard < 2; shard++) {
+            try (Connection p = topo.direct(topo.primaryName(shard))) {
+                assertThat(TestTopology.dump(p, "countries", "code")).as("shard " + shard)
+                        .containsExactly(List.of("FR", "France"));
+            }
+        }
+    }
+
     private void fillOrders(int n) throws Exception {
         Random rnd = new Random(42);
         String[] statuses = {"NEW", "PAID", "SHIPPED", null};
