@@ -80,7 +80,14 @@ class RowCaptureDifferentialTest {
     private static void writer(ShardlineDataSource ds, Engine engine, SplittableRandom rnd, int transactions,
                                AtomicInteger committed, AtomicInteger failed) throws SQLException {
         try (Connection c = ds.getConnection()) {
-            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            // MariaDB at READ COMMITTED, where statement replay diverged. H2 at SERIALIZABLE: at READ
+            // COMMITTED (and, rarely, REPEATABLE READ) H2 itself ends in states no commit order explains
+            // — a row inserted by a committed transaction vanishes with no committed DELETE reporting it —
+            // which no replica replaying in commit order can match (H2CommitOrderProbe in benchmarks/,
+            // docs/guarantees.md "Engines"). The range UPDATE/DELETE under READ COMMITTED is pinned on
+            // both engines by the deterministic scenario below.
+            c.setTransactionIsolation(engine == Engine.H2 ? Connection.TRANSACTION_SERIALIZABLE
+                    : Connection.TRANSACTION_READ_COMMITTED);
             for (int t = 0; t < transactions; t++) {
                 boolean auto = rnd.nextInt(4) == 0;
                 c.setAutoCommit(auto);

@@ -25,9 +25,16 @@ import java.util.Map;
  * they run inside the writer's transaction, so a committed write always has its change rows and a
  * rolled-back one never does, at no extra round trip.
  * <ul>
- *   <li>H2: one Java row trigger per table ({@link H2Capture}),
- *       which reads the table's columns when H2 initialises it (also after ALTER TABLE, when H2
- *       rebuilds the table with its triggers).</li>
+ *   <li>H2: two Java row triggers per table ({@link H2Capture}), which read the table's columns
+ *       when H2 initialises them (also after ALTER TABLE, when H2 rebuilds the table with its
+ *       triggers): {@code AFTER INSERT, UPDATE} and {@code BEFORE DELETE}. Deletes are captured
+ *       before the row goes because H2 retries a statement that met a concurrent change
+ *       (CONCURRENT_UPDATE, e.g. in an ON DELETE CASCADE) without undoing what its first attempt
+ *       removed, and fires a DELETE's AFTER triggers only once all its rows are removed: the rows
+ *       of the failed attempt would stay deleted with no AFTER trigger ever fired for them. A
+ *       BEFORE trigger fires for every row once it is locked; a row whose first attempt did not get
+ *       to remove it is captured twice, which the idempotent apply absorbs. Updates need no such
+ *       care: H2 rolls a failed attempt's row updates back before it retries.</li>
  *   <li>MySQL/MariaDB: three SQL row triggers per table whose bodies list the columns
  *       ({@link LogEntryCodec#mysqlChangeImage}); the trigger names carry a digest of the table's
  *       shape, so after a schema change the new triggers are created before the old ones are
@@ -40,7 +47,8 @@ import java.util.Map;
 public final class ChangeCapture {
 
     private static final String H2_TRIGGER_CLASS = "io.shardline.replication.log.H2Capture";
-    private static final String H2_CAPTURE_PREFIX = "shardline:capture:";
+    private static final String H2_CAPTURE_PREFIX = H2Capture.CAPTURE_PREFIX;
+    private static final String H2_DELETE_PREFIX = H2Capture.DELETE_PREFIX;
     private static final String MYSQL_PREFIX = "sl_";
 
     private final ReplicationLog log;
@@ -75,23 +83,29 @@ public final class ChangeCapture {
             st.execute("CREATE TRIGGER IF NOT EXISTS " + q + ".\"shardline:sealed\" AFTER INSERT ON " + q
                     + ".commits FOR EACH ROW CALL '" + H2_TRIGGER_CLASS + "'");
         }
+        installH2(c, schema, H2_CAPTURE_PREFIX, "AFTER INSERT, UPDATE");
+        installH2(c, schema, H2_DELETE_PREFIX, "BEFORE DELETE");
+    }
+
+    /** Creates the trigger named {@code prefix + schema + ':' + table} on every application table that lacks it. */
+    private static void installH2(Connection c, String schema, String prefix, String events) throws SQLException {
         List<String[]> missing = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT t.TABLE_SCHEMA, t.TABLE_NAME FROM INFORMATION_SCHEMA.TABLES t"
                 + " WHERE t.TABLE_TYPE = 'BASE TABLE' AND t.TABLE_SCHEMA <> 'INFORMATION_SCHEMA' AND t.TABLE_SCHEMA <> ?"
                 + " AND NOT EXISTS (SELECT 1 FROM INFORMATION_SCHEMA.TRIGGERS g WHERE g.EVENT_OBJECT_SCHEMA = t.TABLE_SCHEMA"
                 + " AND g.EVENT_OBJECT_TABLE = t.TABLE_NAME AND g.TRIGGER_NAME = CONCAT(?, t.TABLE_NAME))")) {
             ps.setString(1, schema);
-            ps.setString(2, H2_CAPTURE_PREFIX + schema + ":");
+            ps.setString(2, prefix + schema + ":");
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) missing.add(new String[] {rs.getString(1), rs.getString(2)});
             }
         }
         for (String[] t : missing) {
             String table = h2Quote(t[0]) + "." + h2Quote(t[1]);
-            String name = H2_CAPTURE_PREFIX + schema + ":" + t[1];
+            String name = prefix + schema + ":" + t[1];
             try (Statement st = c.createStatement()) {
                 st.execute("CREATE TRIGGER IF NOT EXISTS " + h2Quote(t[0]) + "." + h2Quote(name)
-                        + " AFTER INSERT, UPDATE, DELETE ON " + table + " FOR EACH ROW CALL '" + H2_TRIGGER_CLASS + "'");
+                        + " " + events + " ON " + table + " FOR EACH ROW CALL '" + H2_TRIGGER_CLASS + "'");
             } catch (SQLException e) {
                 // another application instance installed it at the same moment (H2's IF NOT EXISTS is not atomic)
                 if (!h2TriggerExists(c, t[0], name)) throw e;

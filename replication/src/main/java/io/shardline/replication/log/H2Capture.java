@@ -17,9 +17,11 @@ import org.h2.api.Trigger;
  *
  * <p>Installed by {@link ChangeCapture} in two roles, told apart by the trigger's name:
  * <ul>
- *   <li>{@code shardline:capture:<log schema>:<table>} — {@code AFTER INSERT, UPDATE, DELETE FOR EACH ROW}
- *       on every application table: encodes the row's key and image ({@link LogEntryCodec#encodeChange})
- *       and inserts it into {@code <log schema>.changes} under the session's open transaction token;</li>
+ *   <li>{@code shardline:capture:<log schema>:<table>} — {@code AFTER INSERT, UPDATE FOR EACH ROW}
+ *       on every application table, and {@code shardline:delete:<log schema>:<table>} —
+ *       {@code BEFORE DELETE FOR EACH ROW} (why before: {@link ChangeCapture}): encodes the row's
+ *       key and image ({@link LogEntryCodec#encodeChange}) and inserts it into
+ *       {@code <log schema>.changes} under the session's open transaction token;</li>
  *   <li>{@code shardline:seal} — {@code BEFORE INSERT} on {@code <log schema>.commits}: the
  *       driver's commit record takes the token; {@code shardline:sealed} — {@code AFTER INSERT}:
  *       the session's next change starts a new one.</li>
@@ -33,6 +35,8 @@ public final class H2Capture implements Trigger {
 
     /** Trigger name prefix of the capture role; the log schema, a colon and the table's name follow. */
     public static final String CAPTURE_PREFIX = "shardline:capture:";
+    /** Trigger name prefix of the delete role ({@code BEFORE DELETE}); the log schema, a colon and the table's name follow. */
+    public static final String DELETE_PREFIX = "shardline:delete:";
     /** Trigger name of the seal role ({@code BEFORE INSERT}: the record takes the token). */
     public static final String SEAL = "shardline:seal";
     /** Trigger name of the sealed role ({@code AFTER INSERT}: the record is in, the next transaction gets a new token). */
@@ -44,7 +48,7 @@ public final class H2Capture implements Trigger {
 
     private boolean seal;
     private boolean sealed;
-    private String insertSql;
+    private String logSchema;
     private int[] captured;
     private int[] keyInRow;
     private byte[] header;
@@ -63,13 +67,13 @@ public final class H2Capture implements Trigger {
             sealed = !seal;
             return;
         }
-        if (!triggerName.startsWith(CAPTURE_PREFIX)) {
-            throw new SQLException("unexpected Shardline trigger name " + triggerName);
-        }
-        String rest = triggerName.substring(CAPTURE_PREFIX.length());
+        String prefix = triggerName.startsWith(CAPTURE_PREFIX) ? CAPTURE_PREFIX
+                : triggerName.startsWith(DELETE_PREFIX) ? DELETE_PREFIX : null;
+        if (prefix == null) throw new SQLException("unexpected Shardline trigger name " + triggerName);
+        String rest = triggerName.substring(prefix.length());
         int colon = rest.indexOf(':');
         String logSchema = colon < 0 ? rest : rest.substring(0, colon);
-        insertSql = "INSERT INTO \"" + logSchema.replace("\"", "\"\"") + "\".changes (tx, payload) VALUES (?, ?)";
+        this.logSchema = logSchema;
         List<String> names = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
         try (PreparedStatement ps = conn.prepareStatement("SELECT COLUMN_NAME, ORDINAL_POSITION, IS_GENERATED"
@@ -142,11 +146,27 @@ public final class H2Capture implements Trigger {
             throw new SQLException("Shardline cannot capture this change of " + table + " for replication: "
                     + e.getMessage(), "0A000", e);
         }
-        try (PreparedStatement ps = conn.prepareStatement(insertSql)) {
-            ps.setLong(1, tx);
-            ps.setBytes(2, payload);
-            ps.executeUpdate();
-        }
+        append((org.h2.engine.SessionLocal) session, tx, payload);
+    }
+
+    /**
+     * Inserts the change row into {@code <log schema>.changes} through H2's table API, in the
+     * writer's transaction, rather than through a JDBC statement. Why: a statement run from inside
+     * a trigger is a nested command, and H2 starts and ends a statement snapshot for every command
+     * — ending it releases the snapshot of the statement that fired the trigger, which then reads
+     * on without one. The table API is what H2's own ON DELETE CASCADE uses; the row still goes
+     * through identity generation, constraints and the transaction's undo log (a rollback, to a
+     * savepoint or in full, takes it away with the rows it describes). It also saves preparing a
+     * statement for every changed row.
+     */
+    private void append(org.h2.engine.SessionLocal session, long tx, byte[] payload) {
+        org.h2.table.Table changes = session.getDatabase().getSchema(logSchema).getTableOrView(session, "CHANGES");
+        org.h2.result.Row row = changes.getTemplateRow();
+        row.setValue(changes.getColumn("TX").getColumnId(), org.h2.value.ValueBigint.get(tx));
+        row.setValue(changes.getColumn("PAYLOAD").getColumnId(), org.h2.value.ValueVarbinary.getNoCopy(payload));
+        changes.convertInsertRow(session, row, null);
+        changes.lock(session, org.h2.table.Table.WRITE_LOCK);
+        changes.addRow(session, row);
     }
 
     /**
