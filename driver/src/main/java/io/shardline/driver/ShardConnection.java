@@ -335,22 +335,40 @@ final class ShardConnection {
         if (owner.readOnly) throw new SQLException("cannot execute DDL in a read-only connection", "25006");
         Connection c = primary();
         if (!owner.autoCommit && dirty) commitPrimary();
-        boolean result;
-        try (Statement st = c.createStatement()) {
-            result = st.execute(sql);
+        if (isTriggerDdl(sql)) {
+            boolean result;
+            try (Statement st = c.createStatement()) {
+                result = st.execute(sql);
+            }
+            shard.primary.writes.increment();
+            runtime.schemaChanged();
+            return result;
         }
-        shard.primary.writes.increment();
-        runtime.schemaChanged();
-        if (isTriggerDdl(sql)) return result;
+        // write-ahead: the entry is in the log, marked running, before the DDL runs — a crash in
+        // between leaves a running entry the appliers report, never a DDL the replicas miss
         boolean ac = c.getAutoCommit();
-        if (ac) c.setAutoCommit(false);
         long position;
+        if (ac) c.setAutoCommit(false);
         try {
-            byte[] entry = LogEntryCodec.encode(List.of(LoggedStatement.ddl(sql)));
-            position = shard.log.appendDdlAndCommit(c, entry);
+            position = shard.log.beginDdl(c, LogEntryCodec.encode(List.of(LoggedStatement.ddl(sql))));
         } finally {
             if (ac && !c.isClosed()) c.setAutoCommit(true);
         }
+        boolean result;
+        try (Statement st = c.createStatement()) {
+            result = st.execute(sql);
+        } catch (SQLException e) {
+            // failed on the primary: the entry becomes empty, the replicas pass over it
+            try {
+                shard.log.finishDdl(c, position, false);
+            } catch (SQLException f) {
+                e.addSuppressed(f);
+            }
+            throw e;
+        }
+        shard.primary.writes.increment();
+        runtime.schemaChanged();
+        shard.log.finishDdl(c, position, true);
         shard.capture.install(c);
         if (!ac) c.commit();
         committed(position, true);

@@ -221,6 +221,138 @@ class CrashSafetyTest {
      * finished workloads committed) and waits until both replicas applied it; then the physical
      * databases are compared.
      */
+    /**
+     * The application dies while a DDL runs on the primary: its log entry was written ahead,
+     * marked running, and its heartbeat stops. The replicas apply everything before it and halt
+     * BROKEN at it, naming the statement — never silently miss a DDL the primary has, nor run one
+     * it lacks. The operator looks at the primary's schema and answers: resume (it took effect:
+     * every replica applies it) or skip (it did not: none does). Twice: once the server finishes
+     * the killed client's DDL, once the statement is also cancelled on the server (it never takes
+     * effect). Afterwards writes replicate again and every node is identical.
+     */
+    @PerEngine(h2OverTcp = true)
+    void killMinus9DuringADdlHaltsTheReplicasUntilTheOperatorDecides(Engine engine) throws Exception {
+        start(engine);
+        System.setProperty("shardline.replication.ddlOrphanMillis", "3000");
+        try (ShardlineDataSource ds = ShardlineDataSource.fromYaml(yaml)) {
+            for (boolean cancelled : new boolean[] {false, true}) {
+                String table = cancelled ? "big_cancelled" : "big";
+                killDuringDdl(ds, engine, table, cancelled);
+            }
+        } finally {
+            System.clearProperty("shardline.replication.ddlOrphanMillis");
+        }
+        convergeAndCompare();
+    }
+
+    private void killDuringDdl(ShardlineDataSource ds, Engine engine, String table, boolean cancelOnServer) throws Exception {
+        // long enough to be found running on the server when it is to be cancelled there
+        int rows = cancelOnServer ? 3_000_000 : 1_000_000;
+        String ddl = engine == Engine.MARIADB
+                ? "CREATE TABLE " + table + " ENGINE=InnoDB AS SELECT s.seq AS id, MD5(s.seq) AS h FROM seq_1_to_" + rows + " s"
+                : "CREATE TABLE " + table + " AS SELECT X AS id, HASH('SHA-256', CAST(X AS VARCHAR)) AS h FROM SYSTEM_RANGE(1, " + rows + ")";
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO event (id, payload) VALUES (" + (cancelOnServer ? 11 : 1) + ", 'before the DDL')");
+            st.executeUpdate("UPDATE counter SET n = n + 1 WHERE id = 1");
+        }
+        Workload w = fork("ddl", yaml.toString(), "9", ddl);
+        w.await(l -> l.equals("DDL"), Duration.ofSeconds(40));
+        long running;
+        try (Connection p = node(0)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while ((running = single(p, "SELECT COALESCE(MAX(position), 0) FROM " + engine.shardlineTable(p, "commits")
+                    + " WHERE tx = -1")) == 0) {
+                assertThat(System.nanoTime()).as("a running DDL entry appears").isLessThan(deadline);
+                Thread.sleep(5);
+            }
+            w.kill();
+            if (cancelOnServer) cancelOnServer(engine, p, table);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!ds.status().stream().filter(s -> !s.isPrimary()).allMatch(s -> s.state().equals("BROKEN"))) {
+            assertThat(System.nanoTime()).as("replicas halt at the orphaned DDL: %s", ds.status()).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        for (var s : ds.status().stream().filter(s -> !s.isPrimary()).toList()) {
+            assertThat(s.lastError()).contains("DDL at log position " + running).contains("CREATE TABLE " + table)
+                    .contains("resume").contains("skip");
+            assertThat(s.position()).isEqualTo(running - 1); // everything before it is applied
+        }
+        // the operator: did it take effect on the primary? (the server may still be finishing or undoing it)
+        boolean tookEffect = settledTableExists(engine, table);
+        if (cancelOnServer) assertThat(tookEffect).as("the cancelled DDL took effect on the primary").isFalse();
+        System.out.println("CrashSafetyTest: the killed DDL " + (tookEffect ? "took effect" : "did not take effect"));
+        String first = topo.replicaName(0, 0);
+        if (tookEffect) {
+            ds.resumeReplica(first); // recorded on the primary: every replica applies it
+        } else {
+            ds.skipBrokenEntry(first); // recorded on the primary: no replica applies it
+        }
+        awaitPosition(ds, first, running);
+        ds.resumeReplica(topo.replicaName(0, 1)); // the other replica follows the decision on the primary
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO event (id, payload) VALUES (" + (cancelOnServer ? 12 : 2) + ", 'after the DDL')");
+            st.executeUpdate("UPDATE counter SET n = n + 1 WHERE id = 1");
+        }
+        assertThat(ds.awaitReplication(Duration.ofSeconds(60))).as("replicas caught up: %s", ds.status()).isTrue();
+        for (int i = 1; i < NODES.length; i++) {
+            try (Connection r = node(i); Connection p = node(0)) {
+                assertThat(engine.tables(r)).as(NODES[i] + " tables").isEqualTo(engine.tables(p));
+                if (tookEffect) {
+                    assertThat(TestTopology.count(r, table)).as(NODES[i] + " " + table).isEqualTo(TestTopology.count(p, table));
+                }
+            }
+        }
+    }
+
+    private static void awaitPosition(ShardlineDataSource ds, String replica, long position) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (ds.status().stream().noneMatch(s -> s.node().equals(replica) && s.position() >= position)) {
+            assertThat(System.nanoTime()).as("%s passes position %d: %s", replica, position, ds.status()).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Cancels the statement creating {@code table} on the primary's server (the killed client's
+     * DDL). Not found within 3 s: the client died between logging the DDL and sending it.
+     */
+    private static void cancelOnServer(Engine engine, Connection p, String table) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (true) {
+            String find = engine == Engine.MARIADB
+                    ? "SELECT COALESCE(MAX(ID), 0) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'CREATE TABLE " + table + " %'"
+                    : "SELECT COALESCE(MAX(SESSION_ID), 0) FROM INFORMATION_SCHEMA.SESSIONS WHERE EXECUTING_STATEMENT LIKE 'CREATE TABLE "
+                            + table + " %'";
+            long id = single(p, find);
+            if (id > 0) {
+                try (Statement st = p.createStatement()) {
+                    st.execute(engine == Engine.MARIADB ? "KILL QUERY " + id : "CALL CANCEL_SESSION(" + id + ")");
+                }
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                System.out.println("CrashSafetyTest: the killed client never sent its DDL");
+                return;
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** Whether {@code table} exists on the primary once no statement is creating it any more. */
+    private boolean settledTableExists(Engine engine, String table) throws Exception {
+        try (Connection p = node(0)) {
+            if (engine == Engine.MARIADB) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (single(p, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'CREATE TABLE " + table + " %'") > 0) {
+                    assertThat(System.nanoTime()).as("the killed DDL ends on the server").isLessThan(deadline);
+                    Thread.sleep(50);
+                }
+            }
+            return engine.tables(p).contains(table);
+        }
+    }
+
     private void convergeAndCompare() throws Exception {
         try (ShardlineDataSource ds = ShardlineDataSource.fromYaml(yaml)) {
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {

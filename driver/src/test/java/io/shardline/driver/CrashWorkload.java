@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * write &lt;yaml&gt; &lt;tag&gt; &lt;threads&gt; &lt;opsPerThread, 0 = unbounded&gt; &lt;millis, 0 = unbounded&gt; [ddlEvery [tableOptions]]
  * tx    &lt;yaml&gt; &lt;tag&gt; &lt;committedOps&gt;
+ * ddl   &lt;yaml&gt; &lt;tag&gt; &lt;ddl statement&gt;
  * </pre>
  *
  * <p>An op, in one transaction: inserts an {@code event} row and increments the single
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #id(int, int, long)}: unique per tag (one tag per workload run), thread and sequence.
  *
  * <p>Output lines (stdout): {@code READY}, {@code PROGRESS <committed ops>}, {@code IN_TX},
- * {@code DONE committed=<n> failed=<n>}, {@code ERROR <message>}.
+ * {@code DDL} (about to run the DDL statement), {@code DONE committed=<n> failed=<n>}, {@code ERROR <message>}.
  */
 public final class CrashWorkload {
 
@@ -43,6 +44,7 @@ public final class CrashWorkload {
             case "write" -> write(url, tag, Integer.parseInt(args[3]), Long.parseLong(args[4]), Long.parseLong(args[5]),
                     args.length > 6 ? Integer.parseInt(args[6]) : 0, args.length > 7 ? args[7] : "");
             case "tx" -> openTransactionAndHang(url, tag, Integer.parseInt(args[3]));
+            case "ddl" -> ddl(url, args[3]);
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
@@ -113,6 +115,15 @@ public final class CrashWorkload {
         for (Thread t : ts) t.join();
         ShardlineDriver.close(url);
         say("DONE committed=" + committed.get() + " failed=" + failed.get());
+    }
+
+    /** Runs one (slow) DDL statement through Shardline; the test kills the process while it runs. */
+    private static void ddl(String url, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            say("DDL");
+            st.execute(sql);
+            say("DONE committed=1 failed=0");
+        }
     }
 
     /**

@@ -108,6 +108,7 @@ public final class LogMaintenance {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(true);
             try {
+                log.heartbeatRunningDdl(c); // a long DDL of this process is alive, not orphaned
                 long h = log.head(c);
                 head = h;
                 if (prunedUpTo < 0) prunedUpTo = log.oldestPosition(c) - 1;

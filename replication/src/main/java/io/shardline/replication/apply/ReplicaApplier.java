@@ -92,6 +92,15 @@ public final class ReplicaApplier implements AutoCloseable {
     private RowStatements rowStatements;
     private boolean referentialIntegrityOff;
     private volatile long skipPosition;
+    /** The position a BROKEN replica was resumed at (an operator's "it took effect" for a DDL entry whose process died). */
+    private volatile long resumePosition;
+
+    /**
+     * How long a DDL entry may stay running without a heartbeat before appliers report its process
+     * as dead (system property {@code shardline.replication.ddlOrphanMillis}, default 30 s; the
+     * running process refreshes the heartbeat every second).
+     */
+    private final long ddlOrphanMillis = Long.getLong("shardline.replication.ddlOrphanMillis", 30_000L);
     private volatile ReplicaState state = ReplicaState.CATCHING_UP;
     private volatile long appliedPosition = -1;
     private volatile long appliedAtMillis;
@@ -243,6 +252,11 @@ public final class ReplicaApplier implements AutoCloseable {
 
     /** Lets a BROKEN replica retry the entry it halted at (after an operator fixed the cause). */
     public void resume() {
+        if (state == ReplicaState.BROKEN) resumePosition = brokenPosition;
+        restart();
+    }
+
+    private void restart() {
         if (state == ReplicaState.BROKEN) {
             LOG.info("Replica {}: resumed by operator at position {}", name, brokenPosition);
             setState(ReplicaState.CATCHING_UP, null);
@@ -263,7 +277,7 @@ public final class ReplicaApplier implements AutoCloseable {
         skipPosition = p;
         LOG.warn("Replica {}: operator decided to SKIP log entry {} (it failed with: {}); the replica will not contain"
                 + " its effect", name, p, lastError);
-        resume();
+        restart();
         return p;
     }
 
@@ -493,6 +507,15 @@ public final class ReplicaApplier implements AutoCloseable {
         try {
             for (int i = 0; i < run; i++) {
                 ReplicationLog.Entry e = entries.get(i);
+                if (e.isRunningDdl()) {
+                    if (count > 0) break; // apply what came before; the DDL entry starts a round of its own
+                    e = runningDdl(p, e);
+                    if (e == null) {
+                        r.commit();
+                        roundAgainSoon = true;
+                        return 0;
+                    }
+                }
                 if (e.position() == skipPosition) {
                     LOG.warn("Replica {}: skipping log entry {} by operator decision", name, e.position());
                     skipPosition = 0;
@@ -547,6 +570,46 @@ public final class ReplicaApplier implements AutoCloseable {
         r.commit();
         publish(done, doneAt, count);
         return count;
+    }
+
+    /**
+     * A DDL entry still marked running on the primary. While its process keeps its heartbeat, the
+     * DDL is at work: null (look again soon; nothing after it is applied before its outcome is
+     * known). Once the heartbeat is older than {@link #ddlOrphanMillis}, the process died between
+     * logging the DDL and recording its outcome, and only the primary's schema tells whether the
+     * statement took effect: the replica halts BROKEN, naming it. The operator's answer is recorded
+     * on the primary, for every replica: {@link #resume()} = it took effect (the entry becomes a DDL
+     * entry and is applied), {@link #skipBrokenEntry()} = it did not (the entry becomes empty).
+     */
+    private ReplicationLog.Entry runningDdl(Connection p, ReplicationLog.Entry e) throws SQLException, PoisonEntryException {
+        if (e.position() == resumePosition || e.position() == skipPosition) {
+            boolean applied = e.position() == resumePosition;
+            resumePosition = 0;
+            if (!primaryLog.finishDdl(p, e.position(), applied)) {
+                // another replica's operator decision (or the late process itself) came first: follow it
+                if (skipPosition == e.position()) skipPosition = 0;
+                return null;
+            }
+            LOG.warn("Replica {}: DDL entry {} recorded as {} on the primary by operator decision", name, e.position(),
+                    applied ? "applied" : "not applied");
+            return new ReplicationLog.Entry(e.position(), e.committedAtMillis(), 0L, applied ? e.payload() : null);
+        }
+        long silentFor = System.currentTimeMillis() - e.committedAtMillis();
+        if (silentFor < ddlOrphanMillis) return null;
+        String ddl;
+        try {
+            ddl = LogEntryCodec.decode(e.payload()).get(0).sql();
+        } catch (IllegalArgumentException | IndexOutOfBoundsException ex) {
+            ddl = "(unreadable)";
+        }
+        throw new PoisonEntryException(e.position(), "DDL at log position " + e.position() + " was started on the primary by a"
+                + " process that stopped before it recorded the outcome (no heartbeat for " + silentFor / 1000 + " s); whether it"
+                + " took effect only the primary's schema tells: " + abbreviate(ddl) + " — if it did, resume the replica (the"
+                + " DDL is applied on every replica); if not, skip the entry (no replica applies it)", null);
+    }
+
+    private static String abbreviate(String sql) {
+        return sql.length() <= 200 ? sql : sql.substring(0, 200) + "...";
     }
 
     /**

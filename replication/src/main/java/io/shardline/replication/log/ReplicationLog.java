@@ -40,21 +40,31 @@ import java.util.Map;
  */
 public final class ReplicationLog {
 
+    /** {@code tx} of a DDL entry whose statement is running on the primary (or whose process died while it ran). */
+    public static final long DDL_RUNNING = -1L;
+
     /**
      * One committed transaction as stored in the log: {@code tx} names its row changes (0 for a DDL
-     * entry or a filled hole, null if the transaction changed no row); {@code payload} holds the
-     * DDL statement, else null.
+     * entry or a filled hole, {@link #DDL_RUNNING} for a DDL entry whose statement has not finished
+     * on the primary, null if the transaction changed no row); {@code payload} holds the DDL
+     * statement, else null. For a running DDL {@code committedAtMillis} is the last heartbeat of the
+     * process that runs it.
      */
     public record Entry(long position, long committedAtMillis, Long tx, byte[] payload) {
 
-        /** True for a DDL entry. */
+        /** True for a DDL entry whose statement has finished on the primary. */
         public boolean isDdl() {
-            return payload != null;
+            return payload != null && !isRunningDdl();
+        }
+
+        /** True for a DDL entry whose statement is still running on the primary, as far as the log knows. */
+        public boolean isRunningDdl() {
+            return tx != null && tx == DDL_RUNNING;
         }
 
         /** True when the entry has row changes to apply. */
         public boolean hasChanges() {
-            return tx != null && tx != 0L;
+            return tx != null && tx != 0L && tx != DDL_RUNNING;
         }
     }
 
@@ -246,9 +256,58 @@ public final class ReplicationLog {
         return dialect == Dialect.MYSQL ? committing(c, () -> callRecord(c), false) : committing(c, () -> seal(c), true);
     }
 
-    /** Appends a DDL entry in the caller's transaction and commits it; see {@link #appendDdl}. */
-    public long appendDdlAndCommit(Connection c, byte[] payload) throws SQLException {
-        return committing(c, () -> appendDdl(c, payload), true);
+    /**
+     * Write-ahead of a DDL statement: appends its entry marked {@link #DDL_RUNNING} and commits it,
+     * before the statement runs (DDL commits implicitly, so the two cannot share a transaction).
+     * The caller then runs the DDL and records the outcome with {@link #finishDdl}; appliers wait at
+     * a running entry, so nothing after it is applied before the DDL's outcome is known. A process
+     * that dies in between leaves the entry running: {@link #heartbeatRunningDdl} stops, and the
+     * appliers report it (BROKEN, naming the statement) instead of guessing.
+     */
+    public long beginDdl(Connection c, byte[] payload) throws SQLException {
+        long position = committing(c, () -> insertRecord(c, "INSERT INTO " + commitsTable
+                + " (committed_at, tx, payload) VALUES (?, " + DDL_RUNNING + ", ?)", payload), true);
+        runningDdl.add(position);
+        return position;
+    }
+
+    /**
+     * Records the outcome of the DDL entry at {@code position} and commits: {@code applied} makes
+     * it a DDL entry the replicas run; otherwise (it failed on the primary) an empty entry they
+     * pass over. Also an operator's decision about an entry whose process died.
+     *
+     * @return false if the entry was no longer running (someone else recorded an outcome first)
+     */
+    public boolean finishDdl(Connection c, long position, boolean applied) throws SQLException {
+        long updated = committing(c, () -> {
+            try (PreparedStatement ps = c.prepareStatement(applied
+                    ? "UPDATE " + commitsTable + " SET tx = 0 WHERE position = ? AND tx = " + DDL_RUNNING
+                    : "UPDATE " + commitsTable + " SET tx = 0, payload = NULL WHERE position = ? AND tx = " + DDL_RUNNING)) {
+                ps.setLong(1, position);
+                return ps.executeUpdate();
+            }
+        }, !c.getAutoCommit());
+        runningDdl.remove(position);
+        return updated == 1;
+    }
+
+    /** Positions of the DDL entries this process has begun and not finished. */
+    private final java.util.Set<Long> runningDdl = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Refreshes the heartbeat ({@code committed_at}) of the DDL entries this process is running, so
+     * that appliers can tell a long DDL from one whose process died. Auto-commit on {@code c}.
+     */
+    public void heartbeatRunningDdl(Connection c) throws SQLException {
+        if (runningDdl.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + commitsTable + " SET committed_at = ?"
+                + " WHERE position = ? AND tx = " + DDL_RUNNING)) {
+            for (long position : runningDdl) {
+                ps.setLong(1, System.currentTimeMillis());
+                ps.setLong(2, position);
+                ps.executeUpdate();
+            }
+        }
     }
 
     /** What inserts a commit record and returns its position. */
