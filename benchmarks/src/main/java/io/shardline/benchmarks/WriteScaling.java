@@ -24,13 +24,15 @@ import javax.sql.DataSource;
  * databases of the same server, so Shardline's side does three times the work), rounds alternated.
  * Prints commits/s and the p99 commit latency per thread count.
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar io.shardline.benchmarks.WriteScaling [seconds per round] [rounds]</pre>
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.shardline.benchmarks.WriteScaling [seconds per round] [rounds] [applyInterval] [threads,...]</pre>
+ * {@code applyInterval} (default {@code 0s}: continuous apply) is the topology's
+ * {@code replication.applyInterval}: the replicas apply in batches that far apart.
  */
 public final class WriteScaling {
 
     private static final String SERVER = "jdbc:mysql://127.0.0.1:3306/";
     private static final String PARAMS = "?user=root&password=&useSSL=false&allowPublicKeyRetrieval=true";
-    private static final int[] THREADS = {1, 4, 16, 64};
+    private static final int[] DEFAULT_THREADS = {1, 4, 16, 64};
 
     private WriteScaling() {
     }
@@ -38,6 +40,9 @@ public final class WriteScaling {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        String applyInterval = args.length > 2 ? args[2] : "0s";
+        int[] threadCounts = args.length > 3 ? Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray()
+                : DEFAULT_THREADS;
         for (String db : List.of("ws_raw", "ws_p", "ws_r1", "ws_r2", "shardline_ws_p", "shardline_ws_r1", "shardline_ws_r2")) {
             try (Connection c = DriverManager.getConnection(SERVER + PARAMS); Statement st = c.createStatement()) {
                 st.execute("DROP DATABASE IF EXISTS " + db);
@@ -60,16 +65,18 @@ public final class WriteScaling {
                     .append("\n    pool:\n      maximumPoolSize: ").append(n.equals("ws_p") ? 64 : 2).append('\n');
         }
         y.append("shards:\n  main:\n    primary: ws_p\n    replicas: [ws_r1, ws_r2]\n");
+        y.append("replication:\n  applyInterval: ").append(applyInterval).append('\n');
         Files.writeString(yaml, y.toString());
         try (HikariDataSource raw = new HikariDataSource(hc); ShardlineDataSource sl = ShardlineDataSource.fromYaml(yaml)) {
             try (Connection c = sl.getConnection(); Statement st = c.createStatement()) {
                 st.execute(table);
             }
-            System.out.printf(Locale.ROOT, "# MariaDB write scaling: %d s per round, %d rounds, rounds alternated%n", seconds, rounds);
+            System.out.printf(Locale.ROOT, "# MariaDB write scaling: %d s per round, %d rounds, rounds alternated, applyInterval %s%n",
+                    seconds, rounds, applyInterval);
             System.out.println("| threads | raw commits/s | Shardline commits/s | ratio | raw p99 ms | Shardline p99 ms"
                     + " | Shardline, apply paused | ratio |");
             System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
-            for (int threads : THREADS) {
+            for (int threads : threadCounts) {
                 double rawRate = 0;
                 double slRate = 0;
                 double pausedRate = 0;
