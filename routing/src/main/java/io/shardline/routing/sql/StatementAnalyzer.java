@@ -1,7 +1,6 @@
 package io.shardline.routing.sql;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -116,35 +115,6 @@ public final class StatementAnalyzer {
             "NUMERIC", "NUMBER", "DEC", "FLOAT", "DOUBLE", "REAL", "INT", "INTEGER", "BIGINT", "SMALLINT",
             "TINYINT", "BINARY", "VARBINARY", "BIT", "BLOB", "CLOB", "TEXT", "SIGNED", "UNSIGNED");
 
-    /** Non-deterministic functions that are recognised even without parentheses. */
-    private static final Set<String> BARE_NONDETERMINISTIC = Set.of("CURRENT_TIMESTAMP", "CURRENT_DATE",
-            "CURRENT_TIME", "LOCALTIMESTAMP", "LOCALTIME", "SYSDATE", "SYSTIMESTAMP", "UTC_TIMESTAMP", "UTC_DATE",
-            "UTC_TIME", "CURRENT_USER");
-
-    /** Non-deterministic functions recognised when followed by '('. */
-    private static final Set<String> CALLED_NONDETERMINISTIC = Set.of("NOW", "CURDATE", "CURTIME",
-            "UNIX_TIMESTAMP", "UUID", "UUID_SHORT", "RANDOM_UUID", "GEN_RANDOM_UUID", "SYS_GUID", "NEWID", "RAND",
-            "RANDOM", "CONNECTION_ID", "LAST_INSERT_ID", "USER", "DATABASE", "SCHEMA");
-
-    /**
-     * Non-deterministic functions whose value is constant within one SQL statement (the statement's
-     * time): evaluating them once and binding the value is exact wherever they appear.
-     */
-    static final Set<String> STATEMENT_TIME_FUNCTIONS = Set.of("NOW", "CURRENT_TIMESTAMP", "LOCALTIMESTAMP",
-            "CURRENT_DATE", "CURRENT_TIME", "LOCALTIME", "SYSDATE", "SYSTIMESTAMP", "CURDATE", "CURTIME",
-            "UTC_TIMESTAMP", "UTC_DATE", "UTC_TIME", "UNIX_TIMESTAMP");
-
-    /**
-     * Non-deterministic functions evaluated once per call per row: exact to bind only where one call
-     * site produces one row's value (INSERT ... VALUES).
-     */
-    static final Set<String> PER_ROW_FUNCTIONS = Set.of("RAND", "RANDOM", "UUID", "RANDOM_UUID", "GEN_RANDOM_UUID",
-            "UUID_SHORT", "NEWID", "SYS_GUID");
-
-    /** Words after which an identifier followed by '(' is a table (with a column list), not a call. */
-    private static final Set<String> TABLE_POSITION_WORDS = Set.of("INTO", "TABLE", "UPDATE", "JOIN", "FROM",
-            "USING", "REFERENCES", "ON");
-
     private final ConcurrentHashMap<String, StatementInfo> cache = new ConcurrentHashMap<>(256);
     private final boolean backslashEscapes;
     private final int maxEntries;
@@ -213,7 +183,7 @@ public final class StatementAnalyzer {
         }
         if (lx.hasMultipleStatements()) {
             b.kind = Kind.WRITE;
-            b.nonReplayableReason = "multiple statements in one text";
+            b.notPlainReason = "multiple statements in one text";
             return b.build();
         }
         Statement st = null;
@@ -256,7 +226,6 @@ public final class StatementAnalyzer {
             fallback(lx, fb);
             return fb.build();
         }
-        if (b.kind == Kind.WRITE) b.nondeterministicFunctions = nondeterministic(lx);
         return b.build();
     }
 
@@ -278,10 +247,7 @@ public final class StatementAnalyzer {
     private void fallback(SqlLexer lx, StatementInfo.Builder b) {
         b.parsed = false;
         classifyByKeyword(lx, b);
-        if (b.kind == Kind.WRITE) {
-            lexicalWrite(lx, b);
-            b.nondeterministicFunctions = nondeterministic(lx);
-        }
+        if (b.kind == Kind.WRITE) lexicalWrite(lx, b);
     }
 
     private static void classifyByKeyword(SqlLexer lx, StatementInfo.Builder b) {
@@ -367,7 +333,7 @@ public final class StatementAnalyzer {
             } else {
                 // SELECT ... INTO new_table creates and fills a table
                 b.kind = Kind.WRITE;
-                b.nonReplayableReason = "SELECT ... INTO";
+                b.notPlainReason = "SELECT ... INTO";
             }
             return;
         }
@@ -465,7 +431,7 @@ public final class StatementAnalyzer {
         }
         boolean noWith = ins.getWithItemsList() == null || ins.getWithItemsList().isEmpty();
         if ((source != null && !isValues) || hasSelectWord || !noWith) {
-            b.nonReplayableReason = "INSERT ... SELECT";
+            b.notPlainReason = "INSERT ... SELECT";
         }
         b.insertIsPlain = rows != null && noWith && !hasSelectWord
                 && (ins.getDuplicateUpdateSets() == null || ins.getDuplicateUpdateSets().isEmpty())
@@ -508,13 +474,13 @@ public final class StatementAnalyzer {
         setWritten(upd.getTable(), b);
         boolean joins = notEmpty(upd.getStartJoins()) || notEmpty(upd.getJoins()) || upd.getFromItem() != null;
         if (joins) {
-            b.nonReplayableReason = "UPDATE ... JOIN";
+            b.notPlainReason = "UPDATE ... JOIN";
         } else if (lx.containsWord("SELECT") || notEmpty(upd.getWithItemsList())) {
-            b.nonReplayableReason = "UPDATE with a subquery";
+            b.notPlainReason = "UPDATE with a subquery";
         } else if (tableCount > 1) {
-            b.nonReplayableReason = "UPDATE ... JOIN";
+            b.notPlainReason = "UPDATE ... JOIN";
         } else if (upd.getLimit() != null && !notEmpty(upd.getOrderByElements())) {
-            b.nonReplayableReason = "UPDATE ... LIMIT without ORDER BY";
+            b.notPlainReason = "UPDATE ... LIMIT without ORDER BY";
         }
     }
 
@@ -526,13 +492,13 @@ public final class StatementAnalyzer {
         setWritten(target, b);
         boolean joins = notEmpty(del.getJoins()) || notEmpty(del.getTables()) || notEmpty(del.getUsingList());
         if (joins) {
-            b.nonReplayableReason = "DELETE ... JOIN";
+            b.notPlainReason = "DELETE ... JOIN";
         } else if (lx.containsWord("SELECT") || notEmpty(del.getWithItemsList())) {
-            b.nonReplayableReason = "DELETE with a subquery";
+            b.notPlainReason = "DELETE with a subquery";
         } else if (tableCount > 1) {
-            b.nonReplayableReason = "DELETE ... JOIN";
+            b.notPlainReason = "DELETE ... JOIN";
         } else if (del.getLimit() != null && !notEmpty(del.getOrderByElements())) {
-            b.nonReplayableReason = "DELETE ... LIMIT without ORDER BY";
+            b.notPlainReason = "DELETE ... LIMIT without ORDER BY";
         }
     }
 
@@ -542,7 +508,7 @@ public final class StatementAnalyzer {
         setWritten(merge.getTable(), b);
         if (merge.getFromItem() != null || lx.containsWord("USING")
                 || lx.containsWord("SELECT")) {
-            b.nonReplayableReason = "MERGE";
+            b.notPlainReason = "MERGE";
         }
     }
 
@@ -552,7 +518,7 @@ public final class StatementAnalyzer {
         setWritten(ups.getTable(), b);
         Select source = ups.getSelect();
         if ((source != null && !(source instanceof Values)) || lx.containsWord("SELECT")) {
-            b.nonReplayableReason = "INSERT ... SELECT";
+            b.notPlainReason = "INSERT ... SELECT";
         }
     }
 
@@ -603,168 +569,24 @@ public final class StatementAnalyzer {
         boolean limitWithoutOrder = lx.containsWord("LIMIT") && !lx.containsWord("ORDER");
         switch (verb) {
             case "INSERT", "REPLACE", "UPSERT" -> {
-                if (select) b.nonReplayableReason = "INSERT ... SELECT";
+                if (select) b.notPlainReason = "INSERT ... SELECT";
             }
             case "UPDATE" -> {
-                if (lx.containsWord("JOIN") || lx.containsWord("FROM")) b.nonReplayableReason = "UPDATE ... JOIN";
-                else if (select) b.nonReplayableReason = "UPDATE with a subquery";
-                else if (limitWithoutOrder) b.nonReplayableReason = "UPDATE ... LIMIT without ORDER BY";
+                if (lx.containsWord("JOIN") || lx.containsWord("FROM")) b.notPlainReason = "UPDATE ... JOIN";
+                else if (select) b.notPlainReason = "UPDATE with a subquery";
+                else if (limitWithoutOrder) b.notPlainReason = "UPDATE ... LIMIT without ORDER BY";
             }
             case "DELETE" -> {
-                if (lx.containsWord("JOIN") || lx.containsWord("USING")) b.nonReplayableReason = "DELETE ... JOIN";
-                else if (select) b.nonReplayableReason = "DELETE with a subquery";
-                else if (limitWithoutOrder) b.nonReplayableReason = "DELETE ... LIMIT without ORDER BY";
+                if (lx.containsWord("JOIN") || lx.containsWord("USING")) b.notPlainReason = "DELETE ... JOIN";
+                else if (select) b.notPlainReason = "DELETE with a subquery";
+                else if (limitWithoutOrder) b.notPlainReason = "DELETE ... LIMIT without ORDER BY";
             }
             case "MERGE" -> {
-                if (lx.containsWord("USING") || select) b.nonReplayableReason = "MERGE";
+                if (lx.containsWord("USING") || select) b.notPlainReason = "MERGE";
             }
             default -> {
             }
         }
-    }
-
-    /** Upper-cased names of non-deterministic functions, in order of first appearance. */
-    private static List<String> nondeterministic(SqlLexer lx) {
-        Set<String> found = new LinkedHashSet<>();
-        for (int i = 0; i < lx.tokens.size(); i++) {
-            String u = nondeterministicAt(lx, i);
-            if (u != null) found.add(u);
-        }
-        return new ArrayList<>(found);
-    }
-
-    /** The upper-cased name of the non-deterministic function called at token {@code i}, or null. */
-    private static String nondeterministicAt(SqlLexer lx, int i) {
-        Token t = lx.at(i);
-        if (t == null || t.type() != Type.WORD) return null;
-        Token prev = lx.at(i - 1);
-        Token next = lx.at(i + 1);
-        if (prev != null && (prev.isSymbol('.') || (prev.type() == Type.WORD && TABLE_POSITION_WORDS.contains(prev.upper())))) {
-            return null;
-        }
-        if (next != null && next.isSymbol('.')) return null;
-        String u = t.upper();
-        boolean call = next != null && next.isSymbol('(');
-        if (BARE_NONDETERMINISTIC.contains(u)) return u;
-        if (call && CALLED_NONDETERMINISTIC.contains(u)) {
-            if (u.equals("UNIX_TIMESTAMP")) {
-                Token close = lx.at(i + 2);
-                if (close == null || !close.isSymbol(')')) return null;
-            }
-            return u;
-        }
-        return null;
-    }
-
-    /** Index of the ')' matching the '(' at token {@code open}, or -1. */
-    private static int matchingParen(SqlLexer lx, int open) {
-        int depth = 0;
-        for (int j = open; j < lx.tokens.size(); j++) {
-            Token t = lx.tokens.get(j);
-            if (t.isSymbol('(')) depth++;
-            else if (t.isSymbol(')') && --depth == 0) return j;
-        }
-        return -1;
-    }
-
-    /**
-     * How an expression (for example a column's DEFAULT) behaves: whether it calls non-deterministic
-     * functions and which kind.
-     *
-     * @param expression an SQL expression, for example {@code CURRENT_TIMESTAMP(6)} or {@code RANDOM_UUID()}
-     * @return {@link StatementInfo.Volatility#SESSION} if it calls a function that cannot be
-     *         evaluated apart from its statement, else {@link StatementInfo.Volatility#ROW} if it
-     *         calls a per-row function (RAND, UUID, ...), else {@link StatementInfo.Volatility#STATEMENT}
-     *         if it calls a time function, else {@link StatementInfo.Volatility#DETERMINISTIC}
-     */
-    public static StatementInfo.Volatility volatility(String expression) {
-        if (expression == null || expression.isBlank()) return StatementInfo.Volatility.DETERMINISTIC;
-        SqlLexer lx = SqlLexer.lex(expression, false);
-        StatementInfo.Volatility v = StatementInfo.Volatility.DETERMINISTIC;
-        for (int i = 0; i < lx.tokens.size(); i++) {
-            String u = nondeterministicAt(lx, i);
-            if (u == null) continue;
-            StatementInfo.Volatility w = volatilityOf(u);
-            if (w.ordinal() > v.ordinal()) v = w;
-        }
-        return v;
-    }
-
-    private static StatementInfo.Volatility volatilityOf(String upperName) {
-        if (STATEMENT_TIME_FUNCTIONS.contains(upperName)) return StatementInfo.Volatility.STATEMENT;
-        if (PER_ROW_FUNCTIONS.contains(upperName)) return StatementInfo.Volatility.ROW;
-        return StatementInfo.Volatility.SESSION;
-    }
-
-    /** Computes {@link StatementInfo#deterministic()}. */
-    static StatementInfo.Deterministic rewriteNondeterministic(StatementInfo info, boolean backslashEscapes) {
-        String sql = info.sql();
-        if (info.nondeterministicFunctions().isEmpty()) {
-            return new StatementInfo.Deterministic(sql, new int[0], List.of(), new boolean[0], null);
-        }
-        for (String f : info.nondeterministicFunctions()) {
-            if (volatilityOf(f) == StatementInfo.Volatility.SESSION) {
-                return StatementInfo.Deterministic.refused(sql, "non-deterministic function " + f + " depends on the"
-                        + " session or on the statement itself and cannot be evaluated apart from it");
-            }
-        }
-        SqlLexer lx = SqlLexer.lex(sql, backslashEscapes);
-        StringBuilder out = new StringBuilder(sql.length());
-        List<Integer> positions = new ArrayList<>();
-        List<String> expressions = new ArrayList<>();
-        List<Boolean> perRow = new ArrayList<>();
-        int copied = 0;
-        int params = 0;
-        List<Token> ts = lx.tokens;
-        for (int i = 0; i < ts.size(); i++) {
-            Token t = ts.get(i);
-            if (t.type() == Type.PARAM) {
-                params++;
-                continue;
-            }
-            String u = nondeterministicAt(lx, i);
-            if (u == null) continue;
-            int last = i;
-            Token next = lx.at(i + 1);
-            if (next != null && next.isSymbol('(')) {
-                last = matchingParen(lx, i + 1);
-                if (last < 0) return StatementInfo.Deterministic.refused(sql, "unbalanced parentheses after " + u);
-            }
-            for (int j = i + 1; j < last; j++) {
-                if (ts.get(j).type() == Type.PARAM) {
-                    return StatementInfo.Deterministic.refused(sql, "non-deterministic function " + u
-                            + " with a parameter in its arguments cannot be evaluated apart from the statement");
-                }
-            }
-            boolean row = volatilityOf(u) == StatementInfo.Volatility.ROW;
-            if (row && !info.insertIsPlain()) {
-                return StatementInfo.Deterministic.refused(sql, "non-deterministic function " + u + " gives every row its"
-                        + " own value; outside the VALUES rows of a plain INSERT (here: in " + verb(info) + ") one"
-                        + " evaluated value cannot stand for all rows");
-            }
-            int end = ts.get(last).end();
-            out.append(sql, copied, t.start()).append('?');
-            expressions.add(sql.substring(t.start(), end));
-            perRow.add(row);
-            positions.add(params + positions.size() + 1);
-            copied = end;
-            i = last;
-        }
-        out.append(sql, copied, sql.length());
-        int[] pos = new int[positions.size()];
-        boolean[] rows = new boolean[positions.size()];
-        for (int k = 0; k < pos.length; k++) {
-            pos[k] = positions.get(k);
-            rows[k] = perRow.get(k);
-        }
-        return new StatementInfo.Deterministic(pos.length == 0 ? sql : out.toString(), pos, expressions, rows, null);
-    }
-
-    private static String verb(StatementInfo info) {
-        if (info.isInsert()) return "an INSERT that is not a plain INSERT ... VALUES";
-        SqlLexer lx = SqlLexer.lex(info.sql(), false);
-        Token t = lx.at(lx.firstKeywordIndex());
-        return t == null ? "this statement" : t.upper();
     }
 
     // ---- tables ----------------------------------------------------------------------------------

@@ -108,100 +108,6 @@ public final class StatementInfo {
         }
     }
 
-    /** How an expression's value varies, from least to most restrictive. */
-    public enum Volatility {
-        /** No non-deterministic function. */
-        DETERMINISTIC,
-        /** Only time functions (NOW, CURRENT_TIMESTAMP, ...): one value per statement. */
-        STATEMENT,
-        /** A per-row function (RAND, UUID, RANDOM_UUID, ...): one value per call per row. */
-        ROW,
-        /** A function that cannot be evaluated apart from its statement (CONNECTION_ID, LAST_INSERT_ID, USER, ...). */
-        SESSION
-    }
-
-    /**
-     * A write with every non-deterministic function call replaced by a {@code ?}, so that the
-     * primary can evaluate the calls once ({@code SELECT expr, ...}) and bind the same values on
-     * every node. See {@link StatementInfo#deterministic()}.
-     */
-    public static final class Deterministic {
-        private final String sql;
-        private final int[] positions;
-        private final List<String> expressions;
-        private final boolean[] perRow;
-        private final String refusal;
-
-        Deterministic(String sql, int[] positions, List<String> expressions, boolean[] perRow, String refusal) {
-            this.sql = sql;
-            this.positions = positions;
-            this.expressions = List.copyOf(expressions);
-            this.perRow = perRow;
-            this.refusal = refusal;
-        }
-
-        static Deterministic refused(String sql, String reason) {
-            return new Deterministic(sql, new int[0], List.of(), new boolean[0], reason);
-        }
-
-        /** @return the rewritten SQL (the original when there is nothing to replace or it is refused) */
-        public String sql() {
-            return sql;
-        }
-
-        /** @return null when the rewrite is exact; otherwise why the statement cannot be made deterministic, naming the function */
-        public String refusal() {
-            return refusal;
-        }
-
-        /** @return the number of replaced call sites (added parameters) */
-        public int size() {
-            return positions.length;
-        }
-
-        /** @return whether nothing was replaced */
-        public boolean isEmpty() {
-            return positions.length == 0;
-        }
-
-        /**
-         * @param i 0-based index of the call site, in text order
-         * @return its 1-based parameter position in the rewritten statement (increasing with {@code i})
-         */
-        public int parameterPosition(int i) {
-            return positions[i];
-        }
-
-        /** @return a copy of all added parameter positions, in text order */
-        public int[] parameterPositions() {
-            return positions.clone();
-        }
-
-        /**
-         * @param i 0-based index of the call site
-         * @return the exact text of the call (for example {@code CURRENT_TIMESTAMP}, {@code now()}, {@code RANDOM_UUID()})
-         */
-        public String expression(int i) {
-            return expressions.get(i);
-        }
-
-        /** @return the call texts, in text order */
-        public List<String> expressions() {
-            return expressions;
-        }
-
-        /** @return whether call site {@code i} is a per-row function (RAND, UUID, ...) rather than a time function */
-        public boolean perRow(int i) {
-            return perRow[i];
-        }
-
-        @Override
-        public String toString() {
-            return "Deterministic[sql=" + sql + ", positions=" + Arrays.toString(positions) + ", expressions="
-                    + expressions + (refusal != null ? ", refusal=" + refusal : "") + "]";
-        }
-    }
-
     /**
      * A plain INSERT rewritten with extra columns appended to its column list and a {@code ?} for
      * each of them appended to every VALUES row. See {@link StatementInfo#withColumns(List)}.
@@ -257,8 +163,7 @@ public final class StatementInfo {
     private final Set<String> tables;
     private final String writtenTable;
     private final Set<String> schemaQualifiers;
-    private final String nonReplayableReason;
-    private final List<String> nondeterministicFunctions;
+    private final String notPlainReason;
     private final boolean insert;
     private final String insertTable;
     private final List<String> insertColumns;
@@ -270,7 +175,6 @@ public final class StatementInfo {
     private final ConcurrentHashMap<String, KeyInsertion> keyInsertions = new ConcurrentHashMap<>(2);
     private final ConcurrentHashMap<String, String> schemaRewrites = new ConcurrentHashMap<>(2);
     private final ConcurrentHashMap<List<String>, ColumnInsertion> columnInsertions = new ConcurrentHashMap<>(2);
-    private volatile Deterministic deterministic;
 
     StatementInfo(Builder b) {
         this.sql = b.sql;
@@ -282,8 +186,7 @@ public final class StatementInfo {
         this.tables = Collections.unmodifiableSet(new LinkedHashSet<>(b.tables));
         this.writtenTable = b.writtenTable;
         this.schemaQualifiers = Collections.unmodifiableSet(new LinkedHashSet<>(b.schemaQualifiers));
-        this.nonReplayableReason = b.kind == Kind.WRITE ? b.nonReplayableReason : null;
-        this.nondeterministicFunctions = b.kind == Kind.WRITE ? List.copyOf(b.nondeterministicFunctions) : List.of();
+        this.notPlainReason = b.kind == Kind.WRITE ? b.notPlainReason : null;
         this.insert = b.insert;
         this.insertTable = b.insertTable;
         this.insertColumns = List.copyOf(b.insertColumns);
@@ -304,8 +207,7 @@ public final class StatementInfo {
         Set<String> tables = new LinkedHashSet<>();
         String writtenTable;
         Set<String> schemaQualifiers = new LinkedHashSet<>();
-        String nonReplayableReason;
-        List<String> nondeterministicFunctions = new ArrayList<>();
+        String notPlainReason;
         boolean insert;
         String insertTable;
         List<String> insertColumns = new ArrayList<>();
@@ -365,17 +267,13 @@ public final class StatementInfo {
     }
 
     /**
-     * @return {@code null} when replaying the exact SQL and parameters on a replica has the same
-     *         effect as on the primary; otherwise the name of the construct that prevents it (for
-     *         example {@code "INSERT ... SELECT"}), for use in an error message
+     * @return {@code null} for a plain single-table write; otherwise the construct that makes it
+     *         more (for example {@code "INSERT ... SELECT"}, {@code "UPDATE with a subquery"},
+     *         {@code "DELETE ... JOIN"}, {@code "MERGE"}): an INSERT whose rows can be matched to
+     *         generated keys is a plain one ({@link #insertIsPlain()})
      */
-    public String nonReplayableReason() {
-        return nonReplayableReason;
-    }
-
-    /** @return upper-cased names of non-deterministic functions used by a WRITE; empty otherwise */
-    public List<String> nondeterministicFunctions() {
-        return nondeterministicFunctions;
+    public String notPlainReason() {
+        return notPlainReason;
     }
 
     /** @return whether this is an INSERT statement */
@@ -480,26 +378,6 @@ public final class StatementInfo {
     }
 
     /**
-     * The write with every non-deterministic function call replaced by a {@code ?}: time functions
-     * (NOW, CURRENT_TIMESTAMP, CURRENT_DATE, ... — constant within a statement) anywhere, per-row
-     * functions (RAND, UUID, RANDOM_UUID, ...) only in the VALUES rows of a plain INSERT. Each
-     * call's text is kept (with its arguments) for the primary to evaluate. Computed once and cached.
-     *
-     * @return the rewrite; {@link Deterministic#isEmpty() empty} when the statement has no such call;
-     *         with a {@link Deterministic#refusal() refusal} when a call cannot be evaluated apart from
-     *         the statement (a per-row function in an UPDATE/DELETE, CONNECTION_ID, LAST_INSERT_ID,
-     *         USER, DATABASE, a call with a {@code ?} among its arguments)
-     */
-    public Deterministic deterministic() {
-        Deterministic d = deterministic;
-        if (d == null) {
-            d = StatementAnalyzer.rewriteNondeterministic(this, backslashEscapes);
-            deterministic = d;
-        }
-        return d;
-    }
-
-    /**
      * Rewrites an INSERT ... VALUES so that {@code columns} are written explicitly: they are
      * appended to the column list and a {@code ?} is appended to every VALUES row for each of them.
      * Cached per column list. Column names are emitted exactly as given (quote them yourself).
@@ -517,7 +395,7 @@ public final class StatementInfo {
     }
 
     private ColumnInsertion computeColumnInsertion(List<String> columns) {
-        if (!insert || insertRows < 1 || nonReplayableReason != null || !parsed) {
+        if (!insert || insertRows < 1 || notPlainReason != null || !parsed) {
             throw new IllegalStateException("not an INSERT ... VALUES statement: " + sql);
         }
         if (insertColumns.isEmpty()) {
@@ -573,8 +451,7 @@ public final class StatementInfo {
         return "StatementInfo[kind=" + kind + (transactionVerb != null ? "/" + transactionVerb : "")
                 + ", parsed=" + parsed + ", forcePrimary=" + forcePrimary + ", params=" + parameterCount
                 + ", tables=" + tables + (writtenTable != null ? ", written=" + writtenTable : "")
-                + (nonReplayableReason != null ? ", nonReplayable=" + nonReplayableReason : "")
-                + (nondeterministicFunctions.isEmpty() ? "" : ", nondeterministic=" + nondeterministicFunctions)
+                + (notPlainReason != null ? ", nonReplayable=" + notPlainReason : "")
                 + ", sql=" + sql + "]";
     }
 }

@@ -29,7 +29,6 @@ class StatementAnalyzerTest {
         assertThat(i.parameterCount()).isEqualTo(1);
         assertThat(i.writtenTable()).isNull();
         assertThat(i.transactionVerb()).isNull();
-        assertThat(i.nondeterministicFunctions()).isEmpty();
         assertThat(i.forcePrimary()).isFalse();
     }
 
@@ -98,7 +97,7 @@ class StatementAnalyzerTest {
         assertThat(a("with d as (delete from t where id = ? returning *) select * from d").kind()).isEqualTo(Kind.WRITE);
         StatementInfo into = a("select * into newt from t");
         assertThat(into.kind()).isEqualTo(Kind.WRITE);
-        assertThat(into.nonReplayableReason()).isEqualTo("SELECT ... INTO");
+        assertThat(into.notPlainReason()).isEqualTo("SELECT ... INTO");
         assertThat(a("select 1; delete from t").kind()).isEqualTo(Kind.WRITE);
     }
 
@@ -116,8 +115,7 @@ class StatementAnalyzerTest {
         assertThat(i.insertRows()).isEqualTo(1);
         assertThat(i.insertIsPlain()).isTrue();
         assertThat(i.parameterCount()).isEqualTo(3);
-        assertThat(i.nonReplayableReason()).isNull();
-        assertThat(i.nondeterministicFunctions()).isEmpty();
+        assertThat(i.notPlainReason()).isNull();
         assertThatThrownBy(() -> i.keyInsertion("id")).isInstanceOf(IllegalStateException.class);
 
         StatementInfo j = a("insert into customer (name) values (?)");
@@ -214,102 +212,26 @@ class StatementAnalyzerTest {
     }
 
     @Test
-    void nonReplayableReasons() {
-        assertThat(a("insert into t (a) select b from u").nonReplayableReason()).isEqualTo("INSERT ... SELECT");
-        assertThat(a("insert into t (a) values ((select max(b) from u))").nonReplayableReason()).isEqualTo("INSERT ... SELECT");
-        assertThat(a("update t set a = (select max(b) from u) where id = ?").nonReplayableReason()).isEqualTo("UPDATE with a subquery");
-        assertThat(a("update t set a = 1 where id in (select id from t where b = 2)").nonReplayableReason()).isEqualTo("UPDATE with a subquery");
-        assertThat(a("delete from t where id in (select id from u)").nonReplayableReason()).isEqualTo("DELETE with a subquery");
-        assertThat(a("delete from t where exists (select 1 from t t2 where t2.x = t.x)").nonReplayableReason()).isEqualTo("DELETE with a subquery");
-        assertThat(a("MERGE INTO t USING s ON (t.id = s.id) WHEN MATCHED THEN UPDATE SET t.a = s.a").nonReplayableReason()).isEqualTo("MERGE");
-        assertThat(a("MERGE INTO t KEY(id) VALUES (1, 2)").nonReplayableReason()).isNull();
-        assertThat(a("update t set a = 1 limit 10").nonReplayableReason()).isEqualTo("UPDATE ... LIMIT without ORDER BY");
-        assertThat(a("update t set a = 1 order by id limit 10").nonReplayableReason()).isNull();
-        assertThat(a("delete from t limit 1").nonReplayableReason()).isEqualTo("DELETE ... LIMIT without ORDER BY");
-        assertThat(a("delete from t order by id limit 1").nonReplayableReason()).isNull();
-        assertThat(a("update t join u on t.id = u.id set t.a = u.a").nonReplayableReason()).isEqualTo("UPDATE ... JOIN");
-        assertThat(a("update t set a = u.a from u where t.id = u.id").nonReplayableReason()).isEqualTo("UPDATE ... JOIN");
-        assertThat(a("delete t from t join u on t.id = u.id").nonReplayableReason()).isEqualTo("DELETE ... JOIN");
-        assertThat(a("UPDATE customer SET name = ? WHERE id = ?").nonReplayableReason()).isNull();
-        assertThat(a("DELETE FROM customer WHERE id = ?").nonReplayableReason()).isNull();
-        assertThat(a("insert into t (a) values (?)").nonReplayableReason()).isNull();
-        assertThat(a("select * from t").nonReplayableReason()).isNull();
-    }
-
-    @Test
-    void nondeterministicFunctions() {
-        assertThat(a("insert into t (a, b, c) values (now(), current_timestamp, uuid())").nondeterministicFunctions())
-                .containsExactly("NOW", "CURRENT_TIMESTAMP", "UUID");
-        assertThat(a("update t set a = CURRENT_TIMESTAMP(), b = RANDOM_UUID(), c = rand() where id = ?").nondeterministicFunctions())
-                .containsExactly("CURRENT_TIMESTAMP", "RANDOM_UUID", "RAND");
-        assertThat(a("delete from t where d < CURRENT_DATE").nondeterministicFunctions()).containsExactly("CURRENT_DATE");
-        assertThat(a("insert into t (a) values (unix_timestamp())").nondeterministicFunctions()).containsExactly("UNIX_TIMESTAMP");
-        assertThat(a("insert into t (a) values (unix_timestamp('2020-01-01'))").nondeterministicFunctions()).isEmpty();
-        assertThat(a("insert into t (a, b) values (LAST_INSERT_ID(), gen_random_uuid())").nondeterministicFunctions())
-                .containsExactly("LAST_INSERT_ID", "GEN_RANDOM_UUID");
-        assertThat(a("insert into user (name) values (?)").nondeterministicFunctions()).isEmpty();
-        assertThat(a("insert into t (now) values ('now()')").nondeterministicFunctions()).isEmpty();
-        assertThat(a("select now() from t").nondeterministicFunctions()).isEmpty();
-        assertThat(a("MERGE INTO t KEY(id) VALUES (1, NOW())").nondeterministicFunctions()).containsExactly("NOW");
-    }
-
-    @Test
-    void deterministicRewriteReplacesTimeFunctionsAnywhere() {
-        StatementInfo.Deterministic d = a("INSERT INTO t (id, at, d) VALUES (?, CURRENT_TIMESTAMP, current_date)").deterministic();
-        assertThat(d.refusal()).isNull();
-        assertThat(d.sql()).isEqualTo("INSERT INTO t (id, at, d) VALUES (?, ?, ?)");
-        assertThat(d.parameterPositions()).containsExactly(2, 3);
-        assertThat(d.expressions()).containsExactly("CURRENT_TIMESTAMP", "current_date");
-        assertThat(d.perRow(0)).isFalse();
-
-        StatementInfo.Deterministic u = a("update t set a = now(), b = ? where c < CURRENT_TIMESTAMP(3) and id = ?").deterministic();
-        assertThat(u.refusal()).isNull();
-        assertThat(u.sql()).isEqualTo("update t set a = ?, b = ? where c < ? and id = ?");
-        assertThat(u.parameterPositions()).containsExactly(1, 3);
-        assertThat(u.expressions()).containsExactly("now()", "CURRENT_TIMESTAMP(3)");
-
-        StatementInfo.Deterministic del = a("delete from t where d < date_add(now(), interval 1 day) and x = '?now()'").deterministic();
-        assertThat(del.sql()).isEqualTo("delete from t where d < date_add(?, interval 1 day) and x = '?now()'");
-        assertThat(del.parameterPositions()).containsExactly(1);
-
-        StatementInfo.Deterministic none = a("insert into t (a) values (?)").deterministic();
-        assertThat(none.isEmpty()).isTrue();
-        assertThat(none.refusal()).isNull();
-        assertThat(none.sql()).isEqualTo("insert into t (a) values (?)");
-        StatementInfo i = a("update t set a = now()");
-        assertThat(i.deterministic()).isSameAs(i.deterministic());
-    }
-
-    @Test
-    void deterministicRewritePerRowFunctionsOnlyInInsertValues() {
-        StatementInfo.Deterministic d = a("insert into t (id, r, u) values (?, rand(), uuid()), (?, RAND(), random_uuid())").deterministic();
-        assertThat(d.refusal()).isNull();
-        assertThat(d.sql()).isEqualTo("insert into t (id, r, u) values (?, ?, ?), (?, ?, ?)");
-        assertThat(d.parameterPositions()).containsExactly(2, 3, 5, 6);
-        assertThat(d.expressions()).containsExactly("rand()", "uuid()", "RAND()", "random_uuid()");
-        assertThat(d.perRow(0)).isTrue();
-        assertThat(a("insert into t (r) values (floor(rand() * 10))").deterministic().sql())
-                .isEqualTo("insert into t (r) values (floor(? * 10))");
-
-        assertThat(a("UPDATE t SET x = RAND()").deterministic().refusal()).contains("RAND").contains("UPDATE");
-        assertThat(a("delete from t where r < rand()").deterministic().refusal()).contains("RAND");
-        assertThat(a("insert into t (a) values (uuid()) on duplicate key update a = uuid()").deterministic().refusal())
-                .contains("UUID");
-        assertThat(a("insert into t (a) values (LAST_INSERT_ID())").deterministic().refusal()).contains("LAST_INSERT_ID");
-        assertThat(a("insert into t (a) values (CONNECTION_ID())").deterministic().refusal()).contains("CONNECTION_ID");
-        assertThat(a("insert into t (a) values (rand(?))").deterministic().refusal()).contains("RAND");
-    }
-
-    @Test
-    void volatilityOfExpressions() {
-        assertThat(StatementAnalyzer.volatility("CURRENT_TIMESTAMP(6)")).isEqualTo(StatementInfo.Volatility.STATEMENT);
-        assertThat(StatementAnalyzer.volatility("current_timestamp()")).isEqualTo(StatementInfo.Volatility.STATEMENT);
-        assertThat(StatementAnalyzer.volatility("RANDOM_UUID()")).isEqualTo(StatementInfo.Volatility.ROW);
-        assertThat(StatementAnalyzer.volatility("uuid_to_bin(uuid())")).isEqualTo(StatementInfo.Volatility.ROW);
-        assertThat(StatementAnalyzer.volatility("USER()")).isEqualTo(StatementInfo.Volatility.SESSION);
-        assertThat(StatementAnalyzer.volatility("'now()'")).isEqualTo(StatementInfo.Volatility.DETERMINISTIC);
-        assertThat(StatementAnalyzer.volatility("0")).isEqualTo(StatementInfo.Volatility.DETERMINISTIC);
-        assertThat(StatementAnalyzer.volatility(null)).isEqualTo(StatementInfo.Volatility.DETERMINISTIC);
+    void notPlainReasons() {
+        assertThat(a("insert into t (a) select b from u").notPlainReason()).isEqualTo("INSERT ... SELECT");
+        assertThat(a("insert into t (a) values ((select max(b) from u))").notPlainReason()).isEqualTo("INSERT ... SELECT");
+        assertThat(a("update t set a = (select max(b) from u) where id = ?").notPlainReason()).isEqualTo("UPDATE with a subquery");
+        assertThat(a("update t set a = 1 where id in (select id from t where b = 2)").notPlainReason()).isEqualTo("UPDATE with a subquery");
+        assertThat(a("delete from t where id in (select id from u)").notPlainReason()).isEqualTo("DELETE with a subquery");
+        assertThat(a("delete from t where exists (select 1 from t t2 where t2.x = t.x)").notPlainReason()).isEqualTo("DELETE with a subquery");
+        assertThat(a("MERGE INTO t USING s ON (t.id = s.id) WHEN MATCHED THEN UPDATE SET t.a = s.a").notPlainReason()).isEqualTo("MERGE");
+        assertThat(a("MERGE INTO t KEY(id) VALUES (1, 2)").notPlainReason()).isNull();
+        assertThat(a("update t set a = 1 limit 10").notPlainReason()).isEqualTo("UPDATE ... LIMIT without ORDER BY");
+        assertThat(a("update t set a = 1 order by id limit 10").notPlainReason()).isNull();
+        assertThat(a("delete from t limit 1").notPlainReason()).isEqualTo("DELETE ... LIMIT without ORDER BY");
+        assertThat(a("delete from t order by id limit 1").notPlainReason()).isNull();
+        assertThat(a("update t join u on t.id = u.id set t.a = u.a").notPlainReason()).isEqualTo("UPDATE ... JOIN");
+        assertThat(a("update t set a = u.a from u where t.id = u.id").notPlainReason()).isEqualTo("UPDATE ... JOIN");
+        assertThat(a("delete t from t join u on t.id = u.id").notPlainReason()).isEqualTo("DELETE ... JOIN");
+        assertThat(a("UPDATE customer SET name = ? WHERE id = ?").notPlainReason()).isNull();
+        assertThat(a("DELETE FROM customer WHERE id = ?").notPlainReason()).isNull();
+        assertThat(a("insert into t (a) values (?)").notPlainReason()).isNull();
+        assertThat(a("select * from t").notPlainReason()).isNull();
     }
 
     @Test
@@ -345,7 +267,7 @@ class StatementAnalyzerTest {
     void ddl(String sql) {
         StatementInfo i = a(sql);
         assertThat(i.kind()).as(sql).isEqualTo(Kind.DDL);
-        assertThat(i.nonReplayableReason()).isNull();
+        assertThat(i.notPlainReason()).isNull();
         assertThat(i.parameterCount()).isZero();
     }
 
