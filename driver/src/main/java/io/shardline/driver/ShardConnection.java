@@ -299,6 +299,22 @@ final class ShardConnection {
             throw new SQLException("cannot execute a write in a read-only connection: "
                     + ShardlineConnection.abbreviate(info.sql()), "25006");
         }
+        return onPrimary(work);
+    }
+
+    /**
+     * A read or a {@code SET} that calls a function not known to be free of side effects
+     * ({@link StatementInfo#callsUnknownFunction()}): a user-defined function may write. It runs
+     * as a write does — on the primary only, its transaction sealed — so that whatever the function
+     * changed is captured and committed in order; also in a read-only connection (it is not a
+     * replica's to run). When it changed nothing, its log entry is empty.
+     */
+    <T> T mayWrite(PrimaryWrite<T> work) throws SQLException {
+        owner.checkOpen();
+        return onPrimary(work);
+    }
+
+    private <T> T onPrimary(PrimaryWrite<T> work) throws SQLException {
         Connection c = primaryForWrite();
         if (owner.autoCommit && !parked) {
             c.setAutoCommit(false);

@@ -134,6 +134,15 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
         checkOpen();
         sql = withoutCaptureToken(sql);
         if (sql == null) return false;
+        if (analyze(sql).callsUnknownFunction()) {
+            // SET @x = f() with a function that may write: the primary's alone (never a replica's), sealed
+            String text = sql;
+            return defaultSession().mayWrite(c -> {
+                try (Statement st = c.createStatement()) {
+                    return st.execute(text);
+                }
+            });
+        }
         boolean r;
         try (Statement st = primary().createStatement()) {
             r = st.execute(sql);

@@ -222,7 +222,19 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         StatementInfo.Kind kind = info.kind();
         if (kind == StatementInfo.Kind.READ || kind == StatementInfo.Kind.PRIMARY_READ) {
             ShardConnection session = sessionForRead(info, sql, routingValues(), types, count);
-            return session == null || read(session);
+            if (session == null) return true;
+            if (info.callsUnknownFunction()) {
+                return session.mayWrite(c -> {
+                    PreparedStatement ps = physicalFor(session, 0);
+                    bindParameters(ps);
+                    current = ps;
+                    ownsCurrent = false;
+                    boolean r = ps.execute();
+                    if (r) wrap(ps.getResultSet());
+                    return r;
+                });
+            }
+            return read(session);
         }
         boxed();
         switch (kind) {

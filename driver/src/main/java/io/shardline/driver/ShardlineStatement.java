@@ -186,6 +186,14 @@ class ShardlineStatement implements Statement {
             case READ, PRIMARY_READ -> {
                 ShardConnection session = sessionForRead(info, sql, EMPTY_VALUES, EMPTY_TYPES, 0);
                 if (session == null) return true;
+                if (info.callsUnknownFunction()) {
+                    return session.mayWrite(c -> {
+                        Statement s = physical(c);
+                        boolean r = s.execute(sql);
+                        if (r) wrap(s.getResultSet());
+                        return r;
+                    });
+                }
                 while (true) {
                     int slot = session.readSlot(info);
                     try {

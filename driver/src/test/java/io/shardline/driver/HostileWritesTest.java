@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * replicates exactly because what travels is the row the primary stored. Each scenario ends with a
  * full comparison of the tables on every replica.
  */
-class HostileWritesTest {
+public class HostileWritesTest {
 
     @AutoClose
     TestTopology topo;
@@ -123,5 +123,121 @@ class HostileWritesTest {
             st.executeUpdate("INSERT INTO g (name) VALUES ('c')");
         }
         assertIdentical("g", "id", 2);
+    }
+
+    /** H2's {@code BUMP()}: a function that writes. */
+    public static int bump(Connection conn) throws java.sql.SQLException {
+        try (Statement st = conn.createStatement()) {
+            st.executeUpdate("UPDATE counter SET n = n + 1 WHERE id = 1");
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT n FROM counter WHERE id = 1")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /**
+     * Writes hidden in reads: a user-defined function that updates a table, called from a SELECT
+     * (plain and prepared, in auto-commit mode, in a read-only connection, in a transaction that
+     * rolls back and one that commits) and from {@code SET @x = BUMP()}. Each runs on the primary
+     * only — never on a replica, whatever the read-only flag — and what it wrote reaches the
+     * replicas like any write. Were it run on a replica, that replica's counter would run ahead of
+     * the primary's; were its effect not sealed, the replicas' would lag.
+     */
+    @PerEngine
+    void userDefinedFunctionsThatWriteRunOnThePrimaryAndReplicate(Engine engine) throws Exception {
+        try (Connection c = start(engine); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE counter (id INT PRIMARY KEY, n INT NOT NULL)" + engine.tableOptions());
+            st.executeUpdate("INSERT INTO counter VALUES (1, 0)");
+            if (engine == Engine.MARIADB) {
+                st.execute("CREATE FUNCTION bump() RETURNS INT MODIFIES SQL DATA BEGIN"
+                        + " UPDATE counter SET n = n + 1 WHERE id = 1; RETURN (SELECT n FROM counter WHERE id = 1); END");
+            } else {
+                st.execute("CREATE ALIAS BUMP FOR \"" + HostileWritesTest.class.getName() + ".bump\"");
+            }
+        }
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            for (int i = 1; i <= 3; i++) assertThat(single(st, "SELECT BUMP()")).isEqualTo(i);
+            try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT BUMP() + ?")) {
+                for (int i = 4; i <= 5; i++) {
+                    ps.setInt(1, 0);
+                    try (java.sql.ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        assertThat(rs.getInt(1)).isEqualTo(i);
+                    }
+                }
+            }
+            c.setReadOnly(true);
+            assertThat(single(st, "SELECT BUMP()")).isEqualTo(6);
+            c.setReadOnly(false);
+            st.execute("SET @x = BUMP()");
+            assertThat(single(st, "SELECT @x")).isEqualTo(7);
+            c.setAutoCommit(false);
+            assertThat(single(st, "SELECT BUMP()")).isEqualTo(8);
+            c.rollback();
+            assertThat(single(st, "SELECT BUMP()")).isEqualTo(8);
+            c.commit();
+            c.setAutoCommit(true);
+        }
+        assertIdentical("counter", "id", 1);
+        try (Connection p = topo.primary(); Statement st = p.createStatement()) {
+            assertThat(single(st, "SELECT n FROM counter")).isEqualTo(8);
+        }
+    }
+
+    /**
+     * Transaction boundaries the database decides: two transactions deadlock, the database rolls
+     * the victim back (or times its statement out), and the victim's application, without calling
+     * rollback, writes a marker and commits. What the database undid never reaches a replica; what
+     * it kept does.
+     */
+    @PerEngine
+    void aDeadlockVictimsRolledBackWorkNeverReachesTheReplicas(Engine engine) throws Exception {
+        try (Connection c = start(engine); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE acc (id INT PRIMARY KEY, v INT NOT NULL)" + engine.tableOptions());
+            st.execute("CREATE TABLE marker (id INT PRIMARY KEY, note VARCHAR(40))" + engine.tableOptions());
+            st.executeUpdate("INSERT INTO acc VALUES (1, 100), (2, 100)");
+        }
+        try (Connection a = ds.getConnection(); Connection b = ds.getConnection()) {
+            a.setAutoCommit(false);
+            b.setAutoCommit(false);
+            try (Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+                sa.executeUpdate("UPDATE acc SET v = v - 10 WHERE id = 1");
+                sb.executeUpdate("UPDATE acc SET v = v + 10 WHERE id = 2");
+                java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+                try {
+                    var fa = pool.submit(() -> second(a, sa, "UPDATE acc SET v = v + 10 WHERE id = 2", 1));
+                    Thread.sleep(200); // a waits for b's row
+                    var fb = pool.submit(() -> second(b, sb, "UPDATE acc SET v = v - 10 WHERE id = 1", 2));
+                    String ra = fa.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    String rb = fb.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    assertThat(List.of(ra, rb)).as("one of them is the victim").contains("victim");
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+        }
+        assertIdentical("acc", "id", 2);
+        assertIdentical("marker", "id", 1);
+    }
+
+    /** Runs the second update of a deadlocking pair; the victim writes a marker and commits (no rollback). */
+    private static String second(Connection c, Statement st, String update, int id) throws java.sql.SQLException {
+        try {
+            st.executeUpdate(update);
+            c.commit();
+            return "committed";
+        } catch (java.sql.SQLException e) {
+            st.executeUpdate("INSERT INTO marker VALUES (" + id + ", 'victim: " + e.getSQLState() + "')");
+            c.commit();
+            return "victim";
+        }
+    }
+
+    private static int single(Statement st, String sql) throws java.sql.SQLException {
+        try (java.sql.ResultSet rs = st.executeQuery(sql)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getInt(1);
+        }
     }
 }

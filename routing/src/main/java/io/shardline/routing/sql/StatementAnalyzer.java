@@ -194,7 +194,7 @@ public final class StatementAnalyzer {
         }
         if (st == null) {
             fallback(lx, b);
-            return b.build();
+            return withSideEffects(lx, b).build();
         }
         b.parsed = true;
         try {
@@ -224,9 +224,37 @@ public final class StatementAnalyzer {
             fb.parameterCount = b.parameterCount;
             fb.forcePrimary = b.forcePrimary;
             fallback(lx, fb);
-            return fb.build();
+            return withSideEffects(lx, fb).build();
         }
-        return b.build();
+        return withSideEffects(lx, b).build();
+    }
+
+    /**
+     * Marks a read or a session statement ({@code SET @x = f()}) that calls a function not known to
+     * be free of side effects: a user-defined function may write ({@link StatementInfo#callsUnknownFunction()}).
+     */
+    private static StatementInfo.Builder withSideEffects(SqlLexer lx, StatementInfo.Builder b) {
+        if (b.kind == Kind.PRIMARY_READ || b.kind == Kind.SESSION) {
+            for (int i = 0; i < lx.tokens.size(); i++) {
+                if (unknownCallAt(lx, i)) {
+                    b.callsUnknownFunction = true;
+                    break;
+                }
+            }
+        }
+        return b;
+    }
+
+    /** Whether token {@code i} is the name of a called function that is not known to be pure. */
+    private static boolean unknownCallAt(SqlLexer lx, int i) {
+        Token t = lx.at(i);
+        if (t == null || !t.isIdentifier()) return false;
+        Token next = lx.at(i + 1);
+        if (next == null || !next.isSymbol('(')) return false;
+        Token prev = lx.at(i - 1);
+        if (t.type() == Type.QUOTED || (prev != null && prev.isSymbol('.'))) return true;
+        String u = t.upper();
+        return !PAREN_KEYWORDS.contains(u) && !PURE_FUNCTIONS.contains(u) && !isCteColumnList(lx, i);
     }
 
     /** Side-effect-free session functions that tools query with {@code CALL f()} (Flyway on H2: {@code CALL SCHEMA()}). */
@@ -374,13 +402,7 @@ public final class StatementAnalyzer {
             if (t.isIdentifier()) {
                 if (next != null && next.isSymbol('.')
                         && CATALOG_SCHEMAS.contains(t.identifier().toLowerCase(Locale.ROOT))) return true;
-                if (next != null && next.isSymbol('(')) {
-                    if (t.type() == Type.QUOTED || (prev != null && prev.isSymbol('.'))) return true;
-                    String u = t.upper();
-                    if (PAREN_KEYWORDS.contains(u) || PURE_FUNCTIONS.contains(u)) continue;
-                    if (isCteColumnList(lx, i)) continue;
-                    return true;
-                }
+                if (unknownCallAt(lx, i)) return true;
             }
         }
         return false;

@@ -158,6 +158,7 @@ public final class StatementInfo {
     private final Kind kind;
     private final TransactionVerb transactionVerb;
     private final boolean forcePrimary;
+    private final boolean callsUnknownFunction;
     private final boolean parsed;
     private final int parameterCount;
     private final Set<String> tables;
@@ -181,6 +182,7 @@ public final class StatementInfo {
         this.kind = b.kind;
         this.transactionVerb = b.kind == Kind.TRANSACTION ? (b.transactionVerb == null ? TransactionVerb.OTHER : b.transactionVerb) : null;
         this.forcePrimary = b.forcePrimary;
+        this.callsUnknownFunction = b.callsUnknownFunction;
         this.parsed = b.parsed;
         this.parameterCount = b.parameterCount;
         this.tables = Collections.unmodifiableSet(new LinkedHashSet<>(b.tables));
@@ -202,6 +204,7 @@ public final class StatementInfo {
         Kind kind = Kind.WRITE;
         TransactionVerb transactionVerb;
         boolean forcePrimary;
+        boolean callsUnknownFunction;
         boolean parsed;
         int parameterCount;
         Set<String> tables = new LinkedHashSet<>();
@@ -229,6 +232,16 @@ public final class StatementInfo {
     /** @return for {@link Kind#TRANSACTION} what it does to the transaction; {@code null} otherwise */
     public TransactionVerb transactionVerb() {
         return transactionVerb;
+    }
+
+    /**
+     * @return for a {@link Kind#PRIMARY_READ} or a {@link Kind#SESSION} statement, whether it calls a
+     *         function Shardline does not know to be free of side effects (a user-defined function
+     *         may write): it runs on the primary only, as a write does, so that what it changed is
+     *         captured and committed in order — never on a replica
+     */
+    public boolean callsUnknownFunction() {
+        return callsUnknownFunction;
     }
 
     /** @return whether the text carries the {@code /* shardline:primary *}{@code /} hint */

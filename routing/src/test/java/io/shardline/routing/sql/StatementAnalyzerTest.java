@@ -234,6 +234,25 @@ class StatementAnalyzerTest {
         assertThat(a("select * from t").notPlainReason()).isNull();
     }
 
+    /** A function not known to be pure may write: such reads and SETs run as writes do, on the primary. */
+    @Test
+    void callsOfFunctionsNotKnownToBePureAreMarked() {
+        assertThat(a("SELECT BUMP()").callsUnknownFunction()).isTrue();
+        assertThat(a("SELECT BUMP()").kind()).isEqualTo(StatementInfo.Kind.PRIMARY_READ);
+        assertThat(a("select id, my_fn(name) from t where id = ?").callsUnknownFunction()).isTrue();
+        assertThat(a("SELECT \"Bump\"()").callsUnknownFunction()).isTrue();
+        assertThat(a("SELECT app.bump(1)").callsUnknownFunction()).isTrue();
+        assertThat(a("SET @x = BUMP()").callsUnknownFunction()).isTrue();
+        assertThat(a("SET @x = BUMP()").kind()).isEqualTo(StatementInfo.Kind.SESSION);
+        assertThat(a("SET @x = CONCAT('a', 'b')").callsUnknownFunction()).isFalse();
+        assertThat(a("SET @x = 5").callsUnknownFunction()).isFalse();
+        assertThat(a("SELECT COUNT(*), UPPER(name), COALESCE(a, 1) FROM t").callsUnknownFunction()).isFalse();
+        assertThat(a("SELECT * FROM t WHERE id IN (SELECT id FROM u)").callsUnknownFunction()).isFalse();
+        assertThat(a("SELECT * FROM t FOR UPDATE").callsUnknownFunction()).isFalse();
+        assertThat(a("WITH c (a, b) AS (SELECT 1, 2) SELECT * FROM c").callsUnknownFunction()).isFalse();
+        assertThat(a("UPDATE t SET a = bump()").callsUnknownFunction()).isFalse(); // a write already
+    }
+
     @Test
     void withColumnsAppendsColumnsAndParameters() {
         StatementInfo i = a("INSERT INTO t (a, b) VALUES (?, 'x'), (1, ?)");
