@@ -74,6 +74,11 @@ public final class TopologyLoader {
         String name = path.toString();
         byte[] bytes;
         try {
+            long size = Files.size(path);
+            if (size > 4L * YamlDocument.MAX_CHARS) { // UTF-8: at most 4 bytes a character
+                throw new ShardlineConfigException(List.of(name + ":1:1: (file): too large for a topology: " + size
+                        + " bytes (at most " + YamlDocument.MAX_CHARS + " characters)"));
+            }
             bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
             throw new ShardlineConfigException(List.of(name + ": topology file not found"), e);
@@ -90,7 +95,12 @@ public final class TopologyLoader {
      */
     public static Topology load(InputStream in, String sourceName) throws ShardlineConfigException {
         try {
-            return parse(decode(in.readAllBytes()), sourceName);
+            byte[] bytes = in.readNBytes(4 * YamlDocument.MAX_CHARS + 1);
+            if (bytes.length > 4 * YamlDocument.MAX_CHARS) {
+                throw new ShardlineConfigException(List.of(sourceName + ":1:1: (file): too large for a topology (more than "
+                        + 4 * YamlDocument.MAX_CHARS + " bytes)"));
+            }
+            return parse(decode(bytes), sourceName);
         } catch (IOException e) {
             throw new ShardlineConfigException(List.of(sourceName + ": cannot read: " + e.getMessage()), e);
         }

@@ -78,8 +78,14 @@ final class YamlDocument {
      * Composes {@code yaml}; syntax errors, an empty file and duplicate keys are recorded as
      * problems. {@link #root()} is null when there is nothing to validate.
      */
+    /** Bounds on what is parsed at all: a topology is a few KB; these stop hostile or broken input early. */
+    static final int MAX_CHARS = 1 << 20;
+    static final int MAX_LINE_CHARS = 10_000;
+    static final int MAX_DEPTH = 32;
+
     static YamlDocument compose(String yaml, String source) {
         YamlDocument doc = new YamlDocument(source);
+        if (doc.outOfBounds(yaml)) return doc;
         doc.collectRawSecrets(yaml);
         Optional<Node> root = Optional.empty();
         boolean syntaxError = false;
@@ -102,6 +108,19 @@ final class YamlDocument {
         } catch (YamlEngineException e) {
             syntaxError = true;
             doc.problems.add(new Problem(1, 1, "(yaml)", "invalid YAML: " + e.getMessage()));
+        } catch (StackOverflowError e) {
+            // nesting the parser cannot follow (flow collections are nested by brackets, not by indentation)
+            syntaxError = true;
+            doc.problems.add(new Problem(1, 1, "(yaml)", "invalid YAML: nested too deeply (a topology needs at most "
+                    + MAX_DEPTH + " levels)"));
+        }
+        if (!syntaxError && root.isPresent()) {
+            Mark deep = tooDeep(root.get());
+            if (deep != null) {
+                syntaxError = true;
+                doc.problems.add(new Problem(deep.getLine() + 1, deep.getColumn() + 1, "(yaml)",
+                        "nested more than " + MAX_DEPTH + " levels deep: not a topology"));
+            }
         }
         if (!syntaxError) {
             if (root.isEmpty() || isNull(root.get())) {
@@ -112,6 +131,53 @@ final class YamlDocument {
             }
         }
         return doc;
+    }
+
+    /**
+     * Records a problem and returns true when the text is larger than a topology can be (and
+     * would take the parser minutes or all memory: a very long line is scanned in quadratic time).
+     */
+    private boolean outOfBounds(String yaml) {
+        if (yaml.length() > MAX_CHARS) {
+            problems.add(new Problem(1, 1, "(file)", "too large for a topology: " + yaml.length()
+                    + " characters (at most " + MAX_CHARS + ")"));
+            return true;
+        }
+        int line = 1;
+        int start = 0;
+        for (int i = 0; i <= yaml.length(); i++) {
+            if (i == yaml.length() || yaml.charAt(i) == '\n') {
+                if (i - start > MAX_LINE_CHARS) {
+                    problems.add(new Problem(line, MAX_LINE_CHARS + 1, "(file)", "line " + line + " is " + (i - start)
+                            + " characters long (at most " + MAX_LINE_CHARS + ")"));
+                    return true;
+                }
+                line++;
+                start = i + 1;
+            }
+        }
+        return false;
+    }
+
+    /** The start of the first node nested deeper than {@link #MAX_DEPTH}, or null (walked without recursion). */
+    private static Mark tooDeep(Node root) {
+        java.util.ArrayDeque<Object[]> todo = new java.util.ArrayDeque<>();
+        todo.push(new Object[] {root, 1});
+        while (!todo.isEmpty()) {
+            Object[] next = todo.pop();
+            Node n = (Node) next[0];
+            int depth = (Integer) next[1];
+            if (depth > MAX_DEPTH) return n.getStartMark().orElse(null);
+            if (n instanceof MappingNode m) {
+                for (NodeTuple t : m.getValue()) {
+                    todo.push(new Object[] {t.getKeyNode(), depth + 1});
+                    todo.push(new Object[] {t.getValueNode(), depth + 1});
+                }
+            } else if (n instanceof SequenceNode q) {
+                for (Node c : q.getValue()) todo.push(new Object[] {c, depth + 1});
+            }
+        }
+        return null;
     }
 
     /** The document's root node, or null when it did not parse or is empty. */

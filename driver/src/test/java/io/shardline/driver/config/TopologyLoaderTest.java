@@ -548,6 +548,31 @@ class TopologyLoaderTest {
         }
     }
 
+    /**
+     * Hostile or broken input ends in the documented configuration error, located, fast: 3,000
+     * nested flow sequences (SnakeYAML's scanner overflowed the stack), block nesting far deeper
+     * than a topology, one line of 20,000 characters, a 50 MB comment line (scanned in quadratic
+     * time until memory ran out).
+     */
+    @Test
+    void hostileNestingAndSizesAreLocatedConfigurationErrors(@TempDir Path dir) throws Exception {
+        assertThat(problems("dataSources: " + "[".repeat(3000) + "]".repeat(3000) + "\n"))
+                .singleElement().asString().startsWith("topology.yaml:1:").contains("nested");
+        StringBuilder deep = new StringBuilder("dataSources:\n");
+        for (int i = 0; i < 40; i++) deep.append("  ".repeat(i + 1)).append("k").append(i).append(":\n");
+        assertThat(problems(deep.toString())).singleElement().asString().contains("nested more than 32 levels");
+        assertThat(problems(BASE + "# " + "x".repeat(20_000) + "\n")).singleElement().asString()
+                .contains("is 20002 characters long (at most 10000)");
+        long start = System.nanoTime();
+        assertThat(problems(BASE + "#" + "x".repeat(50_000_000))).singleElement().asString()
+                .startsWith("topology.yaml:1:1: (file): too large for a topology");
+        Path big = dir.resolve("big.yaml");
+        Files.writeString(big, BASE + "#" + "x".repeat(5_000_000));
+        ShardlineConfigException e = assertThrows(ShardlineConfigException.class, () -> TopologyLoader.load(big));
+        assertThat(e.getMessage()).contains("big.yaml:1:1: (file): too large for a topology");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
+    }
+
     // ---------------------------------------------------------------------------------------- sources
 
     @Test
