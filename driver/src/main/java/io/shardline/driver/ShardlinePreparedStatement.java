@@ -840,7 +840,8 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
             setDate(i, x);
             return;
         }
-        set(i, Date.valueOf(x.toInstant().atZone(zone(cal)).toLocalDate()));
+        // java.sql.Date.toInstant() throws: the instant is its milliseconds
+        set(i, Date.valueOf(java.time.Instant.ofEpochMilli(x.getTime()).atZone(zone(cal)).toLocalDate()));
     }
 
     @Override

@@ -199,4 +199,46 @@ class JdbcSurfaceTest {
         }
         assertReplicasEqualPrimary("marker");
     }
+
+    /**
+     * The setters with a {@link java.util.Calendar} store what the primary's own driver stores for
+     * the same call (the wall clock of the instant in the calendar's zone), and the replicas get it.
+     * {@code setDate(int, Date, Calendar)} used to throw UnsupportedOperationException.
+     */
+    @Test
+    void calendarSettersStoreWhatThePrimarysDriverStores() throws Exception {
+        java.util.Calendar tokyo = java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone("Asia/Tokyo"));
+        java.util.Calendar utc = java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone("UTC"));
+        long instant = 1_700_000_000_000L + 23 * 3_600_000L; // a date that differs between the zones
+        String insert = "INSERT INTO cal (id, d, t, ts) VALUES (?, ?, ?, ?)";
+        String ddl = "CREATE TABLE cal (id INT PRIMARY KEY, d DATE, t TIME, ts TIMESTAMP)";
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute(ddl);
+        }
+        List<List<String>> expected = new ArrayList<>();
+        try (Connection raw = java.sql.DriverManager.getConnection("jdbc:h2:mem:" + topo.id() + "_raw_cal", "sa", "");
+             Statement st = raw.createStatement(); Connection c = ds.getConnection()) {
+            st.execute(ddl);
+            PreparedStatement viaRaw = raw.prepareStatement(insert);
+            PreparedStatement viaShardline = c.prepareStatement(insert);
+            int id = 0;
+            for (java.util.Calendar cal : List.of(tokyo, utc)) {
+                id++;
+                for (PreparedStatement ps : List.of(viaRaw, viaShardline)) {
+                    ps.setInt(1, id);
+                    ps.setDate(2, new java.sql.Date(instant), cal);
+                    ps.setTime(3, new java.sql.Time(instant), cal);
+                    ps.setTimestamp(4, new java.sql.Timestamp(instant), cal);
+                    assertThat(ps.executeUpdate()).isEqualTo(1);
+                }
+            }
+            expected = TestTopology.dump(raw, "cal", "id");
+        }
+        assertThat(expected.get(0).get(1)).as("the zones' dates differ").isNotEqualTo(expected.get(1).get(1));
+        assertThat(ds.awaitReplication(java.time.Duration.ofSeconds(10))).isTrue();
+        try (Connection p = topo.primary()) {
+            assertThat(TestTopology.dump(p, "cal", "id")).isEqualTo(expected);
+        }
+        assertReplicasEqualPrimary("cal");
+    }
 }
