@@ -231,12 +231,20 @@ final class ShardConnection {
         owner.checkOpen();
         Connection c = primary;
         if (c == null) {
-            c = shard.primary.pool.getConnection();
+            try {
+                c = shard.primary.pool.getConnection();
+            } catch (SQLException e) {
+                throw classified(e);
+            }
             try {
                 owner.configure(c, owner.autoCommit, false);
             } catch (SQLException e) {
-                c.close();
-                throw e;
+                try {
+                    c.close();
+                } catch (SQLException s) {
+                    e.addSuppressed(s);
+                }
+                throw classified(e); // an idle pooled connection the server has dropped
             }
             primary = c;
         }
@@ -317,7 +325,11 @@ final class ShardConnection {
     private <T> T onPrimary(PrimaryWrite<T> work) throws SQLException {
         Connection c = primaryForWrite();
         if (owner.autoCommit && !parked) {
-            c.setAutoCommit(false);
+            try {
+                c.setAutoCommit(false);
+            } catch (SQLException e) {
+                throw classified(e);
+            }
             parked = true;
         }
         dirty = true;
@@ -335,8 +347,44 @@ final class ShardConnection {
                 }
                 dirty = false;
             }
-            throw e;
+            throw classified(e);
         }
+    }
+
+    /**
+     * {@code e} as the application and its pool expect a lost connection to look: SQLState class
+     * 08 (Spring and HikariCP decide "evict / retry" on it). Drivers report some connection
+     * failures otherwise (H2: 90067 "connection is broken"); those are wrapped in a class-08
+     * exception that keeps the vendor code, the message and the cause. Anything else is returned
+     * as it is.
+     */
+    static SQLException classified(SQLException e) {
+        String state = e.getSQLState();
+        if (state != null && state.startsWith("08")) return e;
+        if (!isConnectionFailure(e)) return e;
+        return e instanceof java.sql.SQLTransientException
+                ? new java.sql.SQLTransientConnectionException(e.getMessage(), "08001", e.getErrorCode(), e)
+                : new java.sql.SQLNonTransientConnectionException(e.getMessage(), "08006", e.getErrorCode(), e);
+    }
+
+    private static boolean isConnectionFailure(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLNonTransientConnectionException || t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLException s) {
+                if (s.getSQLState() != null && s.getSQLState().startsWith("08")) return true;
+                int code = s.getErrorCode();
+                // H2: connection broken, database closed, database shutting down
+                if (code == 90067 || code == 90098 || code == 90121) return true;
+            }
+            if (t instanceof java.net.SocketException || t instanceof java.io.EOFException
+                    || t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -422,6 +470,8 @@ final class ShardConnection {
     void commit() throws SQLException {
         try {
             commitPrimary();
+        } catch (SQLException e) {
+            throw classified(e);
         } finally {
             endPin(true);
         }
@@ -543,12 +593,13 @@ final class ShardConnection {
                     // nothing is open (every auto-commit write committed): back to the pool's mode
                     // here, where a failure is ours to report, not in the pool's reset
                     parked = false;
-                    primary.setAutoCommit(true);
-                } else if (!primary.getAutoCommit()) {
+                    if (!primary.isClosed()) primary.setAutoCommit(true);
+                } else if (!primary.isClosed() && !primary.getAutoCommit()) {
                     primary.rollback();
                 }
             } catch (SQLException e) {
-                failure = e;
+                // a lost connection has nothing left to roll back or reset: the pool discards it
+                if (!isConnectionFailure(e)) failure = e;
             }
             try {
                 primary.close();

@@ -292,7 +292,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
             } catch (SQLException e) {
                 // a replica that fails before returning anything: eject it, read elsewhere
                 current = null;
-                if (!session.readFailed(slot, e)) throw e;
+                if (!session.readFailed(slot, e)) throw ShardConnection.classified(e);
             }
         }
     }
@@ -477,7 +477,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
             } catch (SQLException e) {
                 // a replica that fails before returning anything: eject it, read elsewhere
                 current = null;
-                if (!session.readFailed(slot, e)) throw e;
+                if (!session.readFailed(slot, e)) throw ShardConnection.classified(e);
             }
         }
     }

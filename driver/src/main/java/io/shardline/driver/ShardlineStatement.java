@@ -204,7 +204,7 @@ class ShardlineStatement implements Statement {
                         return r;
                     } catch (SQLException e) {
                         // a replica that fails before returning anything: eject it, read elsewhere
-                        if (!session.readFailed(slot, e)) throw e;
+                        if (!session.readFailed(slot, e)) throw ShardConnection.classified(e);
                         resetResults();
                     }
                 }

@@ -60,4 +60,48 @@ class ReplicaOutageTest {
             assertThat(topo.awaitState("remote", "HEALTHY").state()).isEqualTo("HEALTHY");
         }
     }
+
+    /**
+     * The primary goes down: a write on a connection that holds it, and one on a new connection,
+     * fail with a class-08 SQLState (what Spring and HikariCP take for "connection lost": evict,
+     * retry), the vendor's error kept as the cause; once it is back, writes work again.
+     */
+    @PerEngine
+    void aPrimaryThatIsDownFailsWritesWithAConnectionClassSqlState(Engine engine) throws Exception {
+        try (TestTopology topo = TestTopology.on(engine).replicas(1).interruptible("primary").build()) {
+            ShardlineDataSource ds = topo.dataSource();
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE t (id INT PRIMARY KEY)" + engine.tableOptions());
+            }
+            try (Connection held = ds.getConnection(); Statement st = held.createStatement()) {
+                st.executeUpdate("INSERT INTO t VALUES (1)"); // holds a physical primary connection now
+                topo.takeDown("primary");
+                java.sql.SQLException onHeld = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                        () -> st.executeUpdate("INSERT INTO t VALUES (2)"));
+                assertThat(onHeld.getSQLState()).as(onHeld.toString()).startsWith("08");
+                java.sql.SQLException onNew = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class, () -> {
+                    try (Connection c = ds.getConnection(); Statement s2 = c.createStatement()) {
+                        s2.executeUpdate("INSERT INTO t VALUES (3)");
+                    }
+                });
+                assertThat(onNew.getSQLState()).as(onNew.toString()).startsWith("08");
+            }
+            topo.bringUp("primary");
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (true) {
+                try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                    st.executeUpdate("INSERT INTO t VALUES (4)");
+                    break;
+                } catch (java.sql.SQLException e) {
+                    assertThat(e.getSQLState()).as(e.toString()).startsWith("08");
+                    assertThat(System.nanoTime()).as("writes work again once the primary is back").isLessThan(deadline);
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(ds.awaitReplication(Duration.ofSeconds(30))).isTrue();
+            try (Connection r = topo.replica(0)) {
+                assertThat(TestTopology.dump(r, "t", "id")).containsExactly(java.util.List.of("1"), java.util.List.of("4"));
+            }
+        }
+    }
 }
