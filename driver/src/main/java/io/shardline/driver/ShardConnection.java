@@ -307,6 +307,7 @@ final class ShardConnection {
             throw new SQLException("cannot execute a write in a read-only connection: "
                     + ShardlineConnection.abbreviate(info.sql()), "25006");
         }
+        if (info.commitsImplicitly() && !owner.autoCommit && dirty) commitPrimary(); // the engine would commit it unsealed
         return onPrimary(work);
     }
 

@@ -134,6 +134,18 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
         checkOpen();
         sql = withoutCaptureToken(sql);
         if (sql == null) return false;
+        java.util.regex.Matcher auto = SET_AUTOCOMMIT.matcher(sql);
+        if (auto.matches()) {
+            // the JDBC call, not the text: the engine would commit the open transaction unsealed,
+            // and Shardline would go on believing it is in a transaction
+            String v = auto.group(1).toUpperCase(java.util.Locale.ROOT);
+            setAutoCommit(v.equals("TRUE") || v.equals("ON") || v.equals("1"));
+            return false;
+        }
+        if (MENTIONS_AUTOCOMMIT.matcher(sql).find()) {
+            throw new SQLFeatureNotSupportedException("SET AUTOCOMMIT together with other settings is not supported by"
+                    + " Shardline: set it alone, or call Connection.setAutoCommit: " + abbreviate(sql), "0A000");
+        }
         if (analyze(sql).callsUnknownFunction()) {
             // SET @x = f() with a function that may write: the primary's alone (never a replica's), sealed
             String text = sql;
@@ -159,6 +171,13 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
         sessionStatements.add(sql);
         return r;
     }
+
+    /** {@code SET [SESSION|LOCAL] AUTOCOMMIT [=|TO] value} and {@code SET @@[session.]autocommit = value}, alone. */
+    private static final java.util.regex.Pattern SET_AUTOCOMMIT = java.util.regex.Pattern.compile(
+            "\\s*SET\\s+(?:(?:SESSION|LOCAL)\\s+|@@(?:SESSION\\.|LOCAL\\.)?)?`?AUTOCOMMIT`?\\s*(?:=|TO\\b|\\s)\\s*"
+                    + "'?(TRUE|FALSE|ON|OFF|1|0)'?\\s*;?\\s*", java.util.regex.Pattern.CASE_INSENSITIVE);
+    private static final java.util.regex.Pattern MENTIONS_AUTOCOMMIT = java.util.regex.Pattern.compile(
+            "(?:^|[\\s,.@`])AUTOCOMMIT\\b", java.util.regex.Pattern.CASE_INSENSITIVE);
 
     private static final java.util.regex.Pattern CAPTURE_TOKEN = java.util.regex.Pattern.compile(
             "@`?shardline_tx`?\\s*(:?=)\\s*[^,;]*,?\\s*", java.util.regex.Pattern.CASE_INSENSITIVE);

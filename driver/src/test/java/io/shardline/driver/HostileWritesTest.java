@@ -234,6 +234,44 @@ public class HostileWritesTest {
         }
     }
 
+    /**
+     * Transaction boundaries the engine decides: {@code SET AUTOCOMMIT} sent as SQL inside a
+     * transaction (the engine commits it) acts as {@code Connection.setAutoCommit} — the
+     * transaction is sealed and committed, and Shardline knows it is in auto-commit mode; an
+     * {@code ANALYZE} inside a transaction (committed implicitly by the engine) commits what came
+     * before it sealed, so a rollback after it undoes only what followed — on every node alike.
+     */
+    @PerEngine
+    void statementsTheEngineCommitsImplicitlyKeepTheReplicasInStep(Engine engine) throws Exception {
+        try (Connection c = start(engine); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE ev (id INT PRIMARY KEY, note VARCHAR(20))" + engine.tableOptions());
+            c.setAutoCommit(false);
+            st.executeUpdate("INSERT INTO ev VALUES (1, 'before SET')");
+            st.execute(engine == Engine.MARIADB ? "SET autocommit = 1" : "SET AUTOCOMMIT TRUE");
+            assertThat(c.getAutoCommit()).isTrue();
+            st.executeUpdate("INSERT INTO ev VALUES (2, 'auto-commit')");
+            st.execute(engine == Engine.MARIADB ? "SET @@session.autocommit = OFF" : "SET AUTOCOMMIT FALSE");
+            assertThat(c.getAutoCommit()).isFalse();
+            st.executeUpdate("INSERT INTO ev VALUES (3, 'before ANALYZE')");
+            st.execute(engine == Engine.MARIADB ? "ANALYZE TABLE ev" : "ANALYZE");
+            st.executeUpdate("INSERT INTO ev VALUES (4, 'rolled back')");
+            c.rollback();
+            st.executeUpdate("INSERT INTO ev VALUES (5, 'committed')");
+            c.commit();
+            assertThatSetAutocommitWithOtherSettingsIsRefused(st);
+            c.setAutoCommit(true);
+        }
+        assertIdentical("ev", "id", 4);
+        try (Connection p = topo.primary()) {
+            assertThat(TestTopology.dump(p, "ev", "id")).extracting(r -> r.get(0)).containsExactly("1", "2", "3", "5");
+        }
+    }
+
+    private static void assertThatSetAutocommitWithOtherSettingsIsRefused(Statement st) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.execute("SET @a = 1, autocommit = 1"))
+                .isInstanceOf(java.sql.SQLFeatureNotSupportedException.class).hasMessageContaining("SET AUTOCOMMIT");
+    }
+
     private static int single(Statement st, String sql) throws java.sql.SQLException {
         try (java.sql.ResultSet rs = st.executeQuery(sql)) {
             assertThat(rs.next()).isTrue();

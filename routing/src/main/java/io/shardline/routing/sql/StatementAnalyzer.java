@@ -234,6 +234,10 @@ public final class StatementAnalyzer {
      * be free of side effects: a user-defined function may write ({@link StatementInfo#callsUnknownFunction()}).
      */
     private static StatementInfo.Builder withSideEffects(SqlLexer lx, StatementInfo.Builder b) {
+        if (b.kind == Kind.WRITE) {
+            Token first = lx.at(lx.firstKeywordIndex());
+            b.commitsImplicitly = first != null && IMPLICIT_COMMIT_WORDS.contains(first.upper());
+        }
         if (b.kind == Kind.PRIMARY_READ || b.kind == Kind.SESSION) {
             for (int i = 0; i < lx.tokens.size(); i++) {
                 if (unknownCallAt(lx, i)) {
@@ -256,6 +260,15 @@ public final class StatementAnalyzer {
         String u = t.upper();
         return !PAREN_KEYWORDS.contains(u) && !PURE_FUNCTIONS.contains(u) && !isCteColumnList(lx, i);
     }
+
+    /**
+     * First words of statements (other than DDL) that H2 or MySQL/MariaDB commit implicitly, before
+     * or after they run: {@code ANALYZE} and {@code CHECKPOINT} (H2), {@code ANALYZE/OPTIMIZE/REPAIR
+     * /CHECK TABLE}, {@code LOCK/UNLOCK TABLES}, {@code FLUSH}, {@code LOAD INDEX}, {@code CACHE INDEX}
+     * (MySQL/MariaDB).
+     */
+    private static final Set<String> IMPLICIT_COMMIT_WORDS = Set.of("ANALYZE", "CHECKPOINT", "OPTIMIZE", "REPAIR",
+            "CHECK", "LOCK", "UNLOCK", "FLUSH", "LOAD", "CACHE");
 
     /** Side-effect-free session functions that tools query with {@code CALL f()} (Flyway on H2: {@code CALL SCHEMA()}). */
     private static final Set<String> CALLABLE_SESSION_FUNCTIONS = Set.of("SCHEMA", "DATABASE", "USER",

@@ -159,6 +159,7 @@ public final class StatementInfo {
     private final TransactionVerb transactionVerb;
     private final boolean forcePrimary;
     private final boolean callsUnknownFunction;
+    private final boolean commitsImplicitly;
     private final boolean parsed;
     private final int parameterCount;
     private final Set<String> tables;
@@ -183,6 +184,7 @@ public final class StatementInfo {
         this.transactionVerb = b.kind == Kind.TRANSACTION ? (b.transactionVerb == null ? TransactionVerb.OTHER : b.transactionVerb) : null;
         this.forcePrimary = b.forcePrimary;
         this.callsUnknownFunction = b.callsUnknownFunction;
+        this.commitsImplicitly = b.commitsImplicitly;
         this.parsed = b.parsed;
         this.parameterCount = b.parameterCount;
         this.tables = Collections.unmodifiableSet(new LinkedHashSet<>(b.tables));
@@ -205,6 +207,7 @@ public final class StatementInfo {
         TransactionVerb transactionVerb;
         boolean forcePrimary;
         boolean callsUnknownFunction;
+        boolean commitsImplicitly;
         boolean parsed;
         int parameterCount;
         Set<String> tables = new LinkedHashSet<>();
@@ -242,6 +245,16 @@ public final class StatementInfo {
      */
     public boolean callsUnknownFunction() {
         return callsUnknownFunction;
+    }
+
+    /**
+     * @return for a {@link Kind#WRITE}, whether the engine commits the open transaction when it runs
+     *         the statement ({@code ANALYZE}, {@code LOCK TABLES}, ...; DDL is a kind of its own):
+     *         Shardline seals and commits what the transaction wrote first, so the database's
+     *         commit never takes captured changes without their commit record
+     */
+    public boolean commitsImplicitly() {
+        return commitsImplicitly;
     }
 
     /** @return whether the text carries the {@code /* shardline:primary *}{@code /} hint */

@@ -254,6 +254,17 @@ class StatementAnalyzerTest {
     }
 
     @Test
+    void statementsTheEngineCommitsImplicitlyAreMarked() {
+        for (String sql : java.util.List.of("ANALYZE", "ANALYZE TABLE t", "CHECKPOINT", "LOCK TABLES t WRITE", "UNLOCK TABLES",
+                "OPTIMIZE TABLE t", "FLUSH TABLES")) {
+            assertThat(a(sql).commitsImplicitly()).as(sql).isTrue();
+        }
+        assertThat(a("INSERT INTO t VALUES (1)").commitsImplicitly()).isFalse();
+        assertThat(a("UPDATE t SET a = 1").commitsImplicitly()).isFalse();
+        assertThat(a("SELECT * FROM t FOR UPDATE").commitsImplicitly()).isFalse();
+    }
+
+    @Test
     void withColumnsAppendsColumnsAndParameters() {
         StatementInfo i = a("INSERT INTO t (a, b) VALUES (?, 'x'), (1, ?)");
         StatementInfo.ColumnInsertion c = i.withColumns(java.util.List.of("\"C\"", "d"));
