@@ -586,8 +586,26 @@ final class ShardConnection {
 
     /** Rolls back anything open and returns every physical connection to its pool. */
     SQLException close() {
+        return close(false);
+    }
+
+    /**
+     * Rolls back anything open and gives every physical connection back; with {@code evict}, the
+     * pools discard them instead of lending them again: they carry session state set by SQL
+     * ({@code SET SCHEMA}, {@code SET @v}, {@code SET time_zone}, ...) that the pool cannot reset,
+     * and the next logical connection must not inherit it.
+     */
+    SQLException close(boolean evict) {
         SQLException failure = null;
         dirty = false;
+        if (evict) {
+            // evicted while still borrowed: HikariCP closes the physical connection (which rolls back
+            // whatever is open) and never lends it again; nothing to reset first
+            parked = false;
+            primary = evicted(shard.primary.pool, primary);
+            for (int i = 0; i < replicas.length; i++) replicas[i] = evicted(shard.replicas[i].pool, replicas[i]);
+            return null;
+        }
         if (primary != null) {
             try {
                 if (parked) {
@@ -623,6 +641,17 @@ final class ShardConnection {
             }
         }
         return failure;
+    }
+
+    private static Connection evicted(com.zaxxer.hikari.HikariDataSource pool, Connection c) {
+        if (c == null) return null;
+        try {
+            pool.evictConnection(c);
+            c.close();
+        } catch (SQLException | RuntimeException e) {
+            // the connection is gone either way
+        }
+        return null;
     }
 
     /** Aborts every physical connection. */

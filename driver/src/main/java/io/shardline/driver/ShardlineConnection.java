@@ -419,9 +419,11 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
                 failure = e;
             }
         }
+        // SET ... by SQL, or a schema/catalog switch, which HikariCP resets only to a configured one
+        boolean carriesSessionState = !sessionStatements.isEmpty() || schema != null || catalog != null;
         for (int i = 0; i < sessions.length; i++) {
             if (sessions[i] != null) {
-                SQLException e = sessions[i].close();
+                SQLException e = sessions[i].close(carriesSessionState);
                 if (e != null) failure = e;
                 sessions[i] = null;
             }

@@ -241,4 +241,44 @@ class JdbcSurfaceTest {
         }
         assertReplicasEqualPrimary("cal");
     }
+
+    /**
+     * Session state set by SQL does not leak through the pool: {@code SET SCHEMA} (and any other
+     * {@code SET}) on one logical connection, then an unqualified INSERT on the next one — with one
+     * physical primary connection, so the next one would get the same — lands in the default
+     * schema on every node. A connection switched by {@code Connection.setSchema} writes where the
+     * primary wrote, and so do the replicas (the change names its table fully).
+     */
+    @Test
+    void sessionStateDoesNotLeakThroughThePool(@TempDir Path other) throws Exception {
+        try (TestTopology one = TestTopology.on(Engine.H2).in(other).replicas(1).pool("primary", "maximumPoolSize: 1").build()) {
+            ShardlineDataSource ods = one.dataSource();
+            try (Connection c = ods.getConnection(); Statement st = c.createStatement()) {
+                st.execute("CREATE SCHEMA app");
+                st.execute("CREATE TABLE t (id INT PRIMARY KEY, note VARCHAR(20))");
+                st.execute("CREATE TABLE app.t (id INT PRIMARY KEY, note VARCHAR(20))");
+            }
+            try (Connection a = ods.getConnection(); Statement st = a.createStatement()) {
+                st.execute("SET SCHEMA app");
+                st.executeUpdate("INSERT INTO t VALUES (1, 'app by SET')");
+            }
+            try (Connection b = ods.getConnection(); Statement st = b.createStatement()) {
+                st.executeUpdate("INSERT INTO t VALUES (2, 'public')");
+            }
+            try (Connection c = ods.getConnection(); Statement st = c.createStatement()) {
+                c.setSchema("APP");
+                st.executeUpdate("INSERT INTO t VALUES (3, 'app by setSchema')");
+            }
+            try (Connection d = ods.getConnection(); Statement st = d.createStatement()) {
+                st.executeUpdate("INSERT INTO t VALUES (4, 'public')");
+            }
+            assertThat(ods.awaitReplication(java.time.Duration.ofSeconds(10))).isTrue();
+            for (Connection node : List.of(one.primary(), one.replica(0))) {
+                try (node) {
+                    assertThat(TestTopology.dump(node, "public.t", "id")).extracting(r -> r.get(0)).containsExactly("2", "4");
+                    assertThat(TestTopology.dump(node, "app.t", "id")).extracting(r -> r.get(0)).containsExactly("1", "3");
+                }
+            }
+        }
+    }
 }
