@@ -104,4 +104,38 @@ class ReplicaOutageTest {
             }
         }
     }
+
+    /**
+     * Only the primary is down; the replicas are up and caught up: an auto-commit read on a new
+     * connection and on one that wrote before is served by a replica at once — it does not wait
+     * for the primary's pool.
+     */
+    @PerEngine
+    void readsDoNotWaitForAPrimaryThatIsDown(Engine engine) throws Exception {
+        try (TestTopology topo = TestTopology.on(engine).replicas(1).interruptible("primary")
+                .pool("primary", "connectionTimeout: 30000").build()) {
+            ShardlineDataSource ds = topo.dataSource();
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE t (id INT PRIMARY KEY)" + engine.tableOptions());
+                st.executeUpdate("INSERT INTO t VALUES (1)");
+            }
+            assertThat(ds.awaitReplication(Duration.ofSeconds(20))).isTrue();
+            try (Connection wrote = ds.getConnection(); Statement ws = wrote.createStatement()) {
+                ws.executeUpdate("INSERT INTO t VALUES (2)");
+                assertThat(ds.awaitReplication(Duration.ofSeconds(20))).isTrue();
+                topo.takeDown("primary");
+                for (Statement st : new Statement[] {ws, null}) {
+                    long start = System.nanoTime();
+                    try (Connection fresh = st == null ? ds.getConnection() : null;
+                         Statement s = st != null ? st : fresh.createStatement();
+                         java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM t")) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getInt(1)).isEqualTo(2);
+                    }
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a read while the primary is down")
+                            .isLessThan(Duration.ofSeconds(2));
+                }
+            }
+        }
+    }
 }
