@@ -57,6 +57,17 @@ public final class StatementAnalyzer {
     private static final Set<String> BARE_SESSION_FUNCTIONS = Set.of("CURRENT_USER", "SESSION_USER",
             "SYSTEM_USER", "CURRENT_SCHEMA", "CURRENT_CATALOG", "CURRENT_ROLE", "CURRENT_PATH");
 
+    /**
+     * Built-in functions that read the connection's own state (so a query calling them stays on
+     * the primary) but write no table (so it is not run as a write): what tools and pools ask a
+     * connection, such as Flyway's {@code SELECT DATABASE()}.
+     */
+    private static final Set<String> SESSION_READ_FUNCTIONS = Set.of("DATABASE", "SCHEMA", "USER", "CURRENT_USER",
+            "SESSION_USER", "SYSTEM_USER", "CURRENT_SCHEMA", "CURRENT_CATALOG", "VERSION", "CONNECTION_ID",
+            "LAST_INSERT_ID", "FOUND_ROWS", "ROW_COUNT", "H2VERSION", "IDENTITY", "SCOPE_IDENTITY", "SESSION_ID",
+            "TRANSACTION_ID", "READONLY", "LOCK_TIMEOUT", "DATABASE_PATH", "CURRENT_SETTING", "PG_BACKEND_PID",
+            "CURRENT_DATABASE", "UUID_SHORT");
+
     /** Keywords that may be directly followed by '(' without being a function call. */
     private static final Set<String> PAREN_KEYWORDS = Set.of("SELECT", "FROM", "WHERE", "AND", "OR", "NOT",
             "IN", "EXISTS", "AS", "ON", "USING", "JOIN", "VALUES", "VALUE", "OVER", "FILTER", "WITHIN", "GROUP",
@@ -258,7 +269,8 @@ public final class StatementAnalyzer {
         Token prev = lx.at(i - 1);
         if (t.type() == Type.QUOTED || (prev != null && prev.isSymbol('.'))) return true;
         String u = t.upper();
-        return !PAREN_KEYWORDS.contains(u) && !PURE_FUNCTIONS.contains(u) && !isCteColumnList(lx, i);
+        return !PAREN_KEYWORDS.contains(u) && !PURE_FUNCTIONS.contains(u) && !SESSION_READ_FUNCTIONS.contains(u)
+                && !isCteColumnList(lx, i);
     }
 
     /**
@@ -416,6 +428,7 @@ public final class StatementAnalyzer {
                 if (next != null && next.isSymbol('.')
                         && CATALOG_SCHEMAS.contains(t.identifier().toLowerCase(Locale.ROOT))) return true;
                 if (unknownCallAt(lx, i)) return true;
+                if (next != null && next.isSymbol('(') && SESSION_READ_FUNCTIONS.contains(t.upper())) return true;
             }
         }
         return false;

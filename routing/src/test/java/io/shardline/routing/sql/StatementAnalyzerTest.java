@@ -251,6 +251,12 @@ class StatementAnalyzerTest {
         assertThat(a("SELECT * FROM t FOR UPDATE").callsUnknownFunction()).isFalse();
         assertThat(a("WITH c (a, b) AS (SELECT 1, 2) SELECT * FROM c").callsUnknownFunction()).isFalse();
         assertThat(a("UPDATE t SET a = bump()").callsUnknownFunction()).isFalse(); // a write already
+        // built-ins that read the connection's state: on the primary, but not run as writes
+        for (String sql : java.util.List.of("SELECT DATABASE()", "SELECT VERSION()", "SELECT LAST_INSERT_ID()",
+                "select current_schema()", "SELECT H2VERSION()")) {
+            assertThat(a(sql).kind()).as(sql).isEqualTo(StatementInfo.Kind.PRIMARY_READ);
+            assertThat(a(sql).callsUnknownFunction()).as(sql).isFalse();
+        }
     }
 
     @Test
