@@ -63,6 +63,12 @@ final class ShardedExecution {
      */
     static boolean query(ShardlineStatement owner, StatementInfo info, ShardRoute route, Object[] values, int[] types,
                          int count) throws SQLException {
+        if (info.callsUnknownFunction()) {
+            throw new SQLFeatureNotSupportedException("a query across shards that calls " + info.unknownFunction() + "(...),"
+                    + " a function Shardline does not know to be free of side effects, is not supported: it may write, and"
+                    + " then each shard's part would be a write of its own; give the query its shard key so that it runs on"
+                    + " one shard: " + ShardlineConnection.abbreviate(info.sql()), "0A000");
+        }
         ShardlineConnection conn = owner.connection;
         int[] drop = route.dropParameters();
         Object[] p = kept(values, count, drop);

@@ -118,6 +118,23 @@ class ShardingTest {
         }
     }
 
+    /**
+     * A query that calls a function not known to be free of side effects runs as a write (it may
+     * write): on one shard by its key it does; across shards it is refused, naming the function.
+     */
+    @org.junit.jupiter.api.Test
+    void crossShardQueriesThatMayWriteAreRefusedByName() throws Exception {
+        fillOrders(20);
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT COUNT(*), MAX(DISK_SPACE_USED('ORDERS')) FROM orders WHERE customer_id = 1")) {
+                assertThat(rs.next()).isTrue(); // ran on customer 1's shard
+            }
+            assertThatThrownBy(() -> st.executeQuery("SELECT DISK_SPACE_USED('ORDERS') FROM orders"))
+                    .isInstanceOf(SQLFeatureNotSupportedException.class)
+                    .hasMessageContaining("a query across shards that calls DISK_SPACE_USED(...)");
+        }
+    }
+
     private void fillOrders(int n) throws Exception {
         Random rnd = new Random(42);
         String[] statuses = {"NEW", "PAID", "SHIPPED", null};

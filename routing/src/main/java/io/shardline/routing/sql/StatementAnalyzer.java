@@ -252,7 +252,7 @@ public final class StatementAnalyzer {
         if (b.kind == Kind.PRIMARY_READ || b.kind == Kind.SESSION) {
             for (int i = 0; i < lx.tokens.size(); i++) {
                 if (unknownCallAt(lx, i)) {
-                    b.callsUnknownFunction = true;
+                    b.unknownFunction = lx.at(i).text();
                     break;
                 }
             }

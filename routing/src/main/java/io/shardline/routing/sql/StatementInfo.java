@@ -158,7 +158,7 @@ public final class StatementInfo {
     private final Kind kind;
     private final TransactionVerb transactionVerb;
     private final boolean forcePrimary;
-    private final boolean callsUnknownFunction;
+    private final String unknownFunction;
     private final boolean commitsImplicitly;
     private final boolean parsed;
     private final int parameterCount;
@@ -183,7 +183,7 @@ public final class StatementInfo {
         this.kind = b.kind;
         this.transactionVerb = b.kind == Kind.TRANSACTION ? (b.transactionVerb == null ? TransactionVerb.OTHER : b.transactionVerb) : null;
         this.forcePrimary = b.forcePrimary;
-        this.callsUnknownFunction = b.callsUnknownFunction;
+        this.unknownFunction = b.unknownFunction;
         this.commitsImplicitly = b.commitsImplicitly;
         this.parsed = b.parsed;
         this.parameterCount = b.parameterCount;
@@ -206,7 +206,7 @@ public final class StatementInfo {
         Kind kind = Kind.WRITE;
         TransactionVerb transactionVerb;
         boolean forcePrimary;
-        boolean callsUnknownFunction;
+        String unknownFunction;
         boolean commitsImplicitly;
         boolean parsed;
         int parameterCount;
@@ -244,7 +244,12 @@ public final class StatementInfo {
      *         captured and committed in order — never on a replica
      */
     public boolean callsUnknownFunction() {
-        return callsUnknownFunction;
+        return unknownFunction != null;
+    }
+
+    /** @return the first function {@link #callsUnknownFunction()} found, as written, or null */
+    public String unknownFunction() {
+        return unknownFunction;
     }
 
     /**
