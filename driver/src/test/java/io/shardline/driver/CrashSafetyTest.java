@@ -339,6 +339,30 @@ class CrashSafetyTest {
         }
     }
 
+    /**
+     * A short-lived process — a batch job, a CLI run, a deploy — writes and closes normally: its
+     * close lets the replicas catch up (bounded), so when it has exited every replica holds every
+     * committed write, though no Shardline process runs any more.
+     */
+    @PerEngine(h2OverTcp = true)
+    void aProcessThatEndsNormallyLeavesItsReplicasCurrent(Engine engine) throws Exception {
+        start(engine);
+        Workload w = fork("write", yaml.toString(), "5", "4", "250", "0");
+        w.await(l -> l.startsWith("DONE "), Duration.ofSeconds(60));
+        assertThat(w.process.waitFor(30, TimeUnit.SECONDS)).as("the workload exits").isTrue();
+        long head;
+        try (Connection p = node(0)) {
+            head = position(p, "log_head");
+            assertThat(TestTopology.count(p, "event")).isEqualTo(1000);
+        }
+        for (int i = 1; i < NODES.length; i++) {
+            try (Connection r = node(i); Connection p = node(0)) {
+                assertThat(position(r, "watermark")).as(NODES[i] + " watermark, with no process running").isEqualTo(head);
+                assertThat(TestTopology.dump(r, "event", "id")).as(NODES[i]).isEqualTo(TestTopology.dump(p, "event", "id"));
+            }
+        }
+    }
+
     /** Whether {@code table} exists on the primary once no statement is creating it any more. */
     private boolean settledTableExists(Engine engine, String table) throws Exception {
         try (Connection p = node(0)) {

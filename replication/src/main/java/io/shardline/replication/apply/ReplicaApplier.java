@@ -244,6 +244,11 @@ public final class ReplicaApplier implements AutoCloseable {
         }
     }
 
+    /** True while {@link #pause()}d. */
+    public boolean isPaused() {
+        return paused;
+    }
+
     /** Undoes {@link #pause()}. */
     public void unpause() {
         paused = false;
