@@ -351,7 +351,8 @@ public final class ReplicaApplier implements AutoCloseable {
                 failures++;
                 lastError = describe(e);
                 lastErrorAtMillis = System.currentTimeMillis();
-                setState(ReplicaState.DOWN, lastError);
+                // the replica answered but the primary did not: it serves reads, it just cannot apply
+                setState(e instanceof PrimaryUnreachableException ? ReplicaState.CATCHING_UP : ReplicaState.DOWN, lastError);
                 long backoff = backoffMillis(failures);
                 if (failures > 1 && Long.bitCount(failures) == 1) {
                     LOG.warn("Replica {}: still failing ({}), retrying in {} ms (attempt {})", name, lastError, backoff, failures);
@@ -422,6 +423,36 @@ public final class ReplicaApplier implements AutoCloseable {
     }
 
     /** A failure that retrying will not cure: the replica halts at {@link #position}. */
+    /**
+     * The primary's connection for a round. Failing to get it (the primary is down) is not the
+     * replica's failure: the replica stays readable (its reads are bounded by read-your-writes
+     * and the lag limit), only its apply waits.
+     */
+    private Connection primaryConnection() throws SQLException {
+        try {
+            return primary.getConnection();
+        } catch (SQLException e) {
+            throw new PrimaryUnreachableException(e);
+        }
+    }
+
+    private static boolean valid(Connection c) {
+        try {
+            return c.isValid(1);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** The primary could not be reached for a round; the replica itself answered. */
+    private static final class PrimaryUnreachableException extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        PrimaryUnreachableException(SQLException cause) {
+            super("the primary is unreachable: " + cause.getMessage(), cause.getSQLState(), cause.getErrorCode(), cause);
+        }
+    }
+
     private static final class PoisonEntryException extends Exception {
         private static final long serialVersionUID = 1L;
         final long position;
@@ -438,7 +469,7 @@ public final class ReplicaApplier implements AutoCloseable {
      * @return the number of entries applied
      */
     int applyRound(int limit) throws SQLException, PoisonEntryException {
-        try (Connection r = replica.getConnection(); Connection p = primary.getConnection()) {
+        try (Connection r = replica.getConnection(); Connection p = primaryConnection()) {
             if (replicaLog == null) {
                 ReplicationLog rl = ReplicationLog.forNode(r, configuredSchema);
                 rl.installReplica(r);
@@ -472,6 +503,9 @@ public final class ReplicaApplier implements AutoCloseable {
                     r.rollback();
                 } catch (SQLException suppressed) {
                     e.addSuppressed(suppressed);
+                }
+                if (e instanceof SQLException s && isTransient(s) && !valid(p) && valid(r)) {
+                    throw new PrimaryUnreachableException(s); // the primary went away during the round
                 }
                 throw e;
             } finally {
