@@ -224,15 +224,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
             ShardConnection session = sessionForRead(info, sql, routingValues(), types, count);
             if (session == null) return true;
             if (info.callsUnknownFunction()) {
-                return session.mayWrite(c -> {
-                    PreparedStatement ps = physicalFor(session, 0);
-                    bindParameters(ps);
-                    current = ps;
-                    ownsCurrent = false;
-                    boolean r = ps.execute();
-                    if (r) wrap(ps.getResultSet());
-                    return r;
-                });
+                return session.mayWrite(c -> executeOnPrimary(session));
             }
             return read(session);
         }
@@ -425,15 +417,18 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         if (rt.sharded || !rt.keyGenerated.isEmpty()) boxed(); // routing reads the values as objects
         ShardConnection session = sessionForWrite(info, sql, values, types, count);
         if (session == null) return false;
-        return session.write(info, c -> {
-            PreparedStatement ps = physicalFor(session, 0);
-            bindParameters(ps);
-            current = ps;
-            ownsCurrent = false;
-            boolean r = ps.execute();
-            if (r) wrap(ps.getResultSet());
-            return r;
-        });
+        return session.write(info, c -> executeOnPrimary(session));
+    }
+
+    /** Runs the statement on the session's primary with its parameters bound; the work of {@link ShardConnection#write}. */
+    private boolean executeOnPrimary(ShardConnection session) throws SQLException {
+        PreparedStatement ps = physicalFor(session, 0);
+        bindParameters(ps);
+        current = ps;
+        ownsCurrent = false;
+        boolean r = ps.execute();
+        if (r) wrap(ps.getResultSet());
+        return r;
     }
 
     /**

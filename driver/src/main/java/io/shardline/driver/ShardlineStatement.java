@@ -187,12 +187,7 @@ class ShardlineStatement implements Statement {
                 ShardConnection session = sessionForRead(info, sql, EMPTY_VALUES, EMPTY_TYPES, 0);
                 if (session == null) return true;
                 if (info.callsUnknownFunction()) {
-                    return session.mayWrite(c -> {
-                        Statement s = physical(c);
-                        boolean r = s.execute(sql);
-                        if (r) wrap(s.getResultSet());
-                        return r;
-                    });
+                    return session.mayWrite(c -> executeOnPrimary(c, sql, NO_GENERATED_KEYS, null, null));
                 }
                 while (true) {
                     int slot = session.readSlot(info);
@@ -228,14 +223,20 @@ class ShardlineStatement implements Statement {
     private boolean write(StatementInfo info, String sql, int keys, int[] keyIndexes, String[] keyNames) throws SQLException {
         ShardConnection session = sessionForWrite(info, sql, EMPTY_VALUES, EMPTY_TYPES, 0);
         if (session == null) return false;
-        return session.write(info, c -> {
-            // the primary's capture triggers record the statement's effect: it runs exactly as written
-            Statement s = physical(c);
-            boolean r = keyIndexes != null ? s.execute(sql, keyIndexes)
-                    : keyNames != null ? s.execute(sql, keyNames) : s.execute(sql, keys);
-            if (r) wrap(s.getResultSet());
-            return r;
-        });
+        return session.write(info, c -> executeOnPrimary(c, sql, keys, keyIndexes, keyNames));
+    }
+
+    /**
+     * Runs {@code sql} on the primary connection {@code c}, exactly as written (the primary's
+     * capture triggers record its effect); the work of {@link ShardConnection#write}.
+     */
+    private boolean executeOnPrimary(Connection c, String sql, int keys, int[] keyIndexes, String[] keyNames)
+            throws SQLException {
+        Statement s = physical(c);
+        boolean r = keyIndexes != null ? s.execute(sql, keyIndexes)
+                : keyNames != null ? s.execute(sql, keyNames) : s.execute(sql, keys);
+        if (r) wrap(s.getResultSet());
+        return r;
     }
 
     // ------------------------------------------------------------------ java.sql.Statement

@@ -3,7 +3,6 @@ package io.shardline.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -43,12 +42,7 @@ public class HostileMixTest {
             st.execute("CREATE TABLE counter (id INT PRIMARY KEY, n INT NOT NULL)" + engine.tableOptions());
             st.executeUpdate("INSERT INTO counter VALUES (1, 0)");
             for (int i = 1; i <= ROWS; i++) st.executeUpdate("INSERT INTO acc VALUES (" + i + ", 100, 'seed')");
-            if (engine == Engine.MARIADB) {
-                st.execute("CREATE FUNCTION bump() RETURNS INT MODIFIES SQL DATA BEGIN"
-                        + " UPDATE counter SET n = n + 1 WHERE id = 1; RETURN (SELECT n FROM counter WHERE id = 1); END");
-            } else {
-                st.execute("CREATE ALIAS BUMP FOR \"" + HostileWritesTest.class.getName() + ".bump\"");
-            }
+            HostileWritesTest.createBump(st, engine);
         }
         int writers = 6;
         AtomicInteger committed = new AtomicInteger();
@@ -143,17 +137,17 @@ public class HostileMixTest {
                 // a transfer: two rows locked in random order, so transactions deadlock now and then
                 if (a == b) return;
                 int amount = 1 + rnd.nextInt(5);
-                update(c, "UPDATE acc SET x = x - ? WHERE id = ?", amount, a);
-                update(c, "UPDATE acc SET x = x + ? WHERE id = ?", amount, b);
+                RowCaptureDifferentialTest.update(c, "UPDATE acc SET x = x - ? WHERE id = ?", amount, a);
+                RowCaptureDifferentialTest.update(c, "UPDATE acc SET x = x + ? WHERE id = ?", amount, b);
             }
             case 2 -> {
                 st.execute("SET @v = " + rnd.nextInt(1000));
-                update(c, "UPDATE acc SET note = CONCAT('v=', @v) WHERE id = ?", a);
+                RowCaptureDifferentialTest.update(c, "UPDATE acc SET note = CONCAT('v=', @v) WHERE id = ?", a);
             }
             case 3 -> bump(st); // a SELECT that writes, inside the transaction
             case 4 -> st.execute("SET @b = BUMP()");
             default -> {
-                update(c, "UPDATE acc SET note = ? WHERE id = ?", "before analyze", a);
+                RowCaptureDifferentialTest.update(c, "UPDATE acc SET note = ? WHERE id = ?", "before analyze", a);
                 st.execute(engine == Engine.MARIADB ? "ANALYZE TABLE acc" : "ANALYZE"); // the engine commits
             }
         }
@@ -163,13 +157,6 @@ public class HostileMixTest {
         try (ResultSet rs = st.executeQuery("SELECT BUMP()")) {
             rs.next();
             return rs.getInt(1);
-        }
-    }
-
-    private static void update(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
-            ps.executeUpdate();
         }
     }
 }

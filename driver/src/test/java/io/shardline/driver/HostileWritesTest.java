@@ -125,6 +125,16 @@ public class HostileWritesTest {
         assertIdentical("g", "id", 2);
     }
 
+    /** Creates {@code BUMP()}, a function that increments {@code counter.n} of row 1 and returns it, on {@code engine}. */
+    static void createBump(Statement st, Engine engine) throws java.sql.SQLException {
+        if (engine == Engine.MARIADB) {
+            st.execute("CREATE FUNCTION bump() RETURNS INT MODIFIES SQL DATA BEGIN"
+                    + " UPDATE counter SET n = n + 1 WHERE id = 1; RETURN (SELECT n FROM counter WHERE id = 1); END");
+        } else {
+            st.execute("CREATE ALIAS BUMP FOR \"" + HostileWritesTest.class.getName() + ".bump\"");
+        }
+    }
+
     /** H2's {@code BUMP()}: a function that writes. */
     public static int bump(Connection conn) throws java.sql.SQLException {
         try (Statement st = conn.createStatement()) {
@@ -149,12 +159,7 @@ public class HostileWritesTest {
         try (Connection c = start(engine); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE counter (id INT PRIMARY KEY, n INT NOT NULL)" + engine.tableOptions());
             st.executeUpdate("INSERT INTO counter VALUES (1, 0)");
-            if (engine == Engine.MARIADB) {
-                st.execute("CREATE FUNCTION bump() RETURNS INT MODIFIES SQL DATA BEGIN"
-                        + " UPDATE counter SET n = n + 1 WHERE id = 1; RETURN (SELECT n FROM counter WHERE id = 1); END");
-            } else {
-                st.execute("CREATE ALIAS BUMP FOR \"" + HostileWritesTest.class.getName() + ".bump\"");
-            }
+            createBump(st, engine);
         }
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             for (int i = 1; i <= 3; i++) assertThat(single(st, "SELECT BUMP()")).isEqualTo(i);

@@ -146,7 +146,8 @@ class RowCaptureDifferentialTest {
         }
     }
 
-    private static void update(Connection c, String sql, Object... params) throws SQLException {
+    /** Runs {@code sql} as a prepared statement with {@code params}. */
+    static void update(Connection c, String sql, Object... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
             ps.executeUpdate();

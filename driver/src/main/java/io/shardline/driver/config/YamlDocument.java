@@ -161,20 +161,22 @@ final class YamlDocument {
 
     /** The start of the first node nested deeper than {@link #MAX_DEPTH}, or null (walked without recursion). */
     private static Mark tooDeep(Node root) {
-        java.util.ArrayDeque<Object[]> todo = new java.util.ArrayDeque<>();
-        todo.push(new Object[] {root, 1});
+        record AtDepth(Node node, int depth) {
+        }
+        java.util.ArrayDeque<AtDepth> todo = new java.util.ArrayDeque<>();
+        todo.push(new AtDepth(root, 1));
         while (!todo.isEmpty()) {
-            Object[] next = todo.pop();
-            Node n = (Node) next[0];
-            int depth = (Integer) next[1];
+            AtDepth next = todo.pop();
+            Node n = next.node();
+            int depth = next.depth();
             if (depth > MAX_DEPTH) return n.getStartMark().orElse(null);
             if (n instanceof MappingNode m) {
                 for (NodeTuple t : m.getValue()) {
-                    todo.push(new Object[] {t.getKeyNode(), depth + 1});
-                    todo.push(new Object[] {t.getValueNode(), depth + 1});
+                    todo.push(new AtDepth(t.getKeyNode(), depth + 1));
+                    todo.push(new AtDepth(t.getValueNode(), depth + 1));
                 }
             } else if (n instanceof SequenceNode q) {
-                for (Node c : q.getValue()) todo.push(new Object[] {c, depth + 1});
+                for (Node c : q.getValue()) todo.push(new AtDepth(c, depth + 1));
             }
         }
         return null;

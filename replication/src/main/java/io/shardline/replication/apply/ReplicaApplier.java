@@ -422,7 +422,6 @@ public final class ReplicaApplier implements AutoCloseable {
         }
     }
 
-    /** A failure that retrying will not cure: the replica halts at {@link #position}. */
     /**
      * The primary's connection for a round. Failing to get it (the primary is down) is not the
      * replica's failure: the replica stays readable (its reads are bounded by read-your-writes
@@ -453,6 +452,7 @@ public final class ReplicaApplier implements AutoCloseable {
         }
     }
 
+    /** A failure that retrying will not cure: the replica halts at {@link #position}. */
     private static final class PoisonEntryException extends Exception {
         private static final long serialVersionUID = 1L;
         final long position;
