@@ -185,6 +185,7 @@ final class ShardlineRuntime implements AutoCloseable {
     /** Synchronous commits that were not acknowledged within ackTimeout (degraded to async). */
     final LongAdder ackTimeouts = new LongAdder();
     private final ScheduledExecutorService maintenance;
+    private final ScheduledExecutorService heartbeat;
     private volatile boolean closed;
     /** The status MBeans, unregistered on close. */
     private volatile ShardlineJmx jmx;
@@ -240,12 +241,19 @@ final class ShardlineRuntime implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        // its own thread: a slow maintenance round must not make a live DDL look orphaned
+        heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "shardline-ddl-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
         for (Shard s : shards) {
             List<ReplicaApplier> appliers = new ArrayList<>();
             for (Node r : s.replicas) appliers.add(r.applier);
             s.maintenance = new LogMaintenance(s.name, s.primary.replicationPool, s.log, appliers,
                     topology.replication().logAlertEntries(), topology.reads().maxLag().toMillis(), listener);
             maintenance.scheduleWithFixedDelay(s.maintenance::run, 1, 1, TimeUnit.SECONDS);
+            heartbeat.scheduleWithFixedDelay(s.maintenance::heartbeat, 250, 250, TimeUnit.MILLISECONDS);
         }
         jmx = ShardlineJmx.register(new ShardlineJmx.Source() {
             @Override
@@ -297,8 +305,8 @@ final class ShardlineRuntime implements AutoCloseable {
     private Shard buildShard(Topology.ShardConfig sc) throws SQLException {
         Topology.DataSourceConfig pc = topology.dataSource(sc.primary());
         // the primary's replication connections: one per applier reading the log, one for log
-        // maintenance, one for verify/resync
-        Node primary = new Node(pc.name(), pool(pc, true), replicationPool(pc, sc.replicas().size() + 2), 1);
+        // maintenance, one for a running DDL's heartbeat, one for verify/resync
+        Node primary = new Node(pc.name(), pool(pc, true), replicationPool(pc, sc.replicas().size() + 3), 1);
         ReplicationLog log;
         Dialect dialect;
         try (Connection c = primary.pool.getConnection()) {
@@ -440,6 +448,7 @@ final class ShardlineRuntime implements AutoCloseable {
         if (jmx != null) jmx.unregister();
         drain();
         if (maintenance != null) maintenance.shutdownNow();
+        if (heartbeat != null) heartbeat.shutdownNow();
         scatter.shutdownNow();
         for (Shard s : shards) for (Node r : s.replicas) r.applier.close();
         closePools();

@@ -102,13 +102,33 @@ public final class LogMaintenance {
         return primaryDown;
     }
 
+    /**
+     * Keeps the DDL entries this process is running marked alive, so appliers can tell a long DDL
+     * from one whose process died. Scheduled on its own, more often than {@link #run}: a slow round
+     * of pruning (or a busy thread) must not make a live DDL look orphaned. Costs nothing (no
+     * connection) while no DDL runs.
+     */
+    public void heartbeat() {
+        if (!log.hasRunningDdl()) return;
+        try (Connection c = primary.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(true);
+            try {
+                log.heartbeatRunningDdl(c);
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("DDL heartbeat of shard {} failed: {}", shard, e.toString());
+        }
+    }
+
     /** One round: prune, measure, alert. Errors are logged; the next round tries again. */
     public void run() {
         try (Connection c = primary.getConnection()) {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(true);
             try {
-                log.heartbeatRunningDdl(c); // a long DDL of this process is alive, not orphaned
                 long h = log.head(c);
                 head = h;
                 if (prunedUpTo < 0) prunedUpTo = log.oldestPosition(c) - 1;

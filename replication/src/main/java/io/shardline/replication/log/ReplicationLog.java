@@ -294,6 +294,11 @@ public final class ReplicationLog {
     /** Positions of the DDL entries this process has begun and not finished. */
     private final java.util.Set<Long> runningDdl = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /** True while this process has begun a DDL entry and not recorded its outcome. */
+    public boolean hasRunningDdl() {
+        return !runningDdl.isEmpty();
+    }
+
     /**
      * Refreshes the heartbeat ({@code committed_at}) of the DDL entries this process is running, so
      * that appliers can tell a long DDL from one whose process died. Auto-commit on {@code c}.
