@@ -14,6 +14,7 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One logical connection's business with one shard: at most one physical connection per node of
@@ -308,7 +309,7 @@ final class ShardConnection {
                     + ShardlineConnection.abbreviate(info.sql()), "25006");
         }
         if (info.commitsImplicitly() && !owner.autoCommit && dirty) commitPrimary(); // the engine would commit it unsealed
-        return onPrimary(work);
+        return onPrimary(info, work);
     }
 
     /**
@@ -320,10 +321,24 @@ final class ShardConnection {
      */
     <T> T mayWrite(PrimaryWrite<T> work) throws SQLException {
         owner.checkOpen();
-        return onPrimary(work);
+        return onPrimary(null, work);
     }
 
-    private <T> T onPrimary(PrimaryWrite<T> work) throws SQLException {
+    private <T> T onPrimary(StatementInfo info, PrimaryWrite<T> work) throws SQLException {
+        long fenceVersion;
+        try {
+            // in an open transaction, waiting could deadlock with a DDL that waits for its locks
+            fenceVersion = shard.fence.enter(info, owner.autoCommit || !inTransaction());
+        } catch (SchemaFence.Raced e) {
+            if (!owner.autoCommit) {
+                try {
+                    rollback(); // its locks may be what the DDL waits for
+                } catch (SQLException r) {
+                    e.addSuppressed(r);
+                }
+            }
+            throw e;
+        }
         Connection c = primaryForWrite();
         if (owner.autoCommit && !parked) {
             try {
@@ -337,10 +352,17 @@ final class ShardConnection {
         shard.primary.writes.increment();
         try {
             T result = work.run(c);
+            shard.fence.check(info, fenceVersion);
             if (owner.autoCommit) commitPrimary();
             return result;
         } catch (SQLException e) {
-            if (owner.autoCommit) {
+            if (e instanceof SchemaFence.Raced && !owner.autoCommit) {
+                try {
+                    rollback(); // it may have written uncaptured rows: none of it may commit
+                } catch (SQLException r) {
+                    e.addSuppressed(r);
+                }
+            } else if (owner.autoCommit) {
                 try {
                     primary.rollback();
                 } catch (SQLException r) {
@@ -395,7 +417,8 @@ final class ShardConnection {
      * definition stays on the primary: its effects are captured there like any other write, and
      * running it again on a replica would apply them twice.
      */
-    boolean executeDdl(String sql) throws SQLException {
+    boolean executeDdl(StatementInfo info) throws SQLException {
+        String sql = info.sql();
         owner.checkOpen();
         if (owner.readOnly) throw new SQLException("cannot execute DDL in a read-only connection", "25006");
         Connection c = primary();
@@ -419,22 +442,28 @@ final class ShardConnection {
         } finally {
             if (ac && !c.isClosed()) c.setAutoCommit(true);
         }
+        // writes of this process to the tables it reshapes wait until their capture is reinstalled
+        Set<String> fenced = info.reshapedTables().isEmpty() ? null : shard.fence.begin(info.reshapedTables());
         boolean result;
-        try (Statement st = c.createStatement()) {
-            result = st.execute(sql);
-        } catch (SQLException e) {
-            // failed on the primary: the entry becomes empty, the replicas pass over it
-            try {
-                shard.log.finishDdl(c, position, false);
-            } catch (SQLException f) {
-                e.addSuppressed(f);
+        try {
+            try (Statement st = c.createStatement()) {
+                result = st.execute(sql);
+            } catch (SQLException e) {
+                // failed on the primary: the entry becomes empty, the replicas pass over it
+                try {
+                    shard.log.finishDdl(c, position, false);
+                } catch (SQLException f) {
+                    e.addSuppressed(f);
+                }
+                throw e;
             }
-            throw e;
+            shard.primary.writes.increment();
+            runtime.schemaChanged();
+            shard.log.finishDdl(c, position, true);
+            shard.capture.install(c);
+        } finally {
+            if (fenced != null) shard.fence.end(fenced);
         }
-        shard.primary.writes.increment();
-        runtime.schemaChanged();
-        shard.log.finishDdl(c, position, true);
-        shard.capture.install(c);
         if (!ac) c.commit();
         committed(position, true);
         return result;

@@ -119,11 +119,11 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
     }
 
     /** Runs DDL on every shard's primary, in shard order; each logs it for its replicas. */
-    boolean executeDdl(String sql) throws SQLException {
+    boolean executeDdl(StatementInfo info) throws SQLException {
         checkOpen();
         boolean result = false;
         for (int i = 0; i < sessions.length; i++) {
-            boolean r = session(i).executeDdl(sql);
+            boolean r = session(i).executeDdl(info);
             if (i == 0) result = r;
         }
         return result;

@@ -232,7 +232,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
         switch (kind) {
             case DDL -> {
                 if (count > 0) throw new SQLFeatureNotSupportedException("DDL with parameters is not supported", "0A000");
-                return connection.executeDdl(sql);
+                return connection.executeDdl(info);
             }
             case SESSION -> {
                 return connection.executeSession(count > 0 ? sessionSqlWithLiterals() : sql);

@@ -100,6 +100,8 @@ final class ShardlineRuntime implements AutoCloseable {
         volatile long ddlBarrier;
         final ReplicaBalancer balancer;
         volatile LogMaintenance maintenance;
+        /** Keeps this process's writes off tables a DDL is reshaping until their capture is back. */
+        final SchemaFence fence = new SchemaFence();
         /** The primary's change capture, installed again after every DDL that runs through Shardline. */
         final io.shardline.replication.log.ChangeCapture capture;
 

@@ -205,7 +205,7 @@ class ShardlineStatement implements Statement {
                 }
             }
             case DDL -> {
-                return connection.executeDdl(sql);
+                return connection.executeDdl(info);
             }
             case SESSION -> {
                 return connection.executeSession(sql);

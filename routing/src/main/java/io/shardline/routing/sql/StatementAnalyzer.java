@@ -1,6 +1,7 @@
 package io.shardline.routing.sql;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -303,6 +304,63 @@ public final class StatementAnalyzer {
         if (b.kind == Kind.WRITE) lexicalWrite(lx, b);
     }
 
+    /** Modifiers between CREATE/ALTER and TABLE ({@code CREATE OR REPLACE GLOBAL TEMPORARY TABLE}, {@code ALTER ONLINE TABLE}). */
+    private static final Set<String> TABLE_MODIFIERS = Set.of("OR", "REPLACE", "GLOBAL", "LOCAL", "TEMPORARY", "TEMP",
+            "MEMORY", "CACHED", "ONLINE", "IGNORE", "UNLOGGED", "TRANSACTIONAL", "LINKED");
+
+    /**
+     * The tables a CREATE TABLE, ALTER TABLE or RENAME TABLE names (see
+     * {@link StatementInfo#reshapedTables()}), read from the tokens so that DDL JSqlParser does not
+     * know is covered too.
+     */
+    private static Set<String> reshapedTables(SqlLexer lx, int fk) {
+        Token verb = lx.at(fk);
+        int i = fk + 1;
+        while (lx.at(i) != null && lx.at(i).type() == SqlLexer.Type.WORD && TABLE_MODIFIERS.contains(lx.at(i).upper())) i++;
+        if (lx.at(i) == null || !lx.at(i).isWord("TABLE")) return Set.of();
+        if (!(verb.isWord("CREATE") || verb.isWord("ALTER") || verb.isWord("RENAME"))) return Set.of();
+        Set<String> names = new LinkedHashSet<>();
+        i++;
+        // IF [NOT] EXISTS
+        if (lx.at(i) != null && lx.at(i).isWord("IF")) {
+            i++;
+            if (lx.at(i) != null && lx.at(i).isWord("NOT")) i++;
+            if (lx.at(i) != null && lx.at(i).isWord("EXISTS")) i++;
+        }
+        i = readName(lx, i, names);
+        if (i < 0) return Set.of(StatementInfo.ALL_TABLES);
+        // every further name a rename introduces: RENAME TABLE a TO b, c TO d; ALTER TABLE a RENAME [TO|AS] b
+        for (; lx.at(i) != null; i++) {
+            Token t = lx.at(i);
+            boolean renameTarget = (t.isWord("TO") || t.isWord("AS")) && i > 0
+                    && (verb.isWord("RENAME") || lx.at(i - 1).isWord("RENAME"));
+            boolean nextPair = verb.isWord("RENAME") && t.isSymbol(',');
+            if (t.isWord("RENAME") && lx.at(i + 1) != null && lx.at(i + 1).isIdentifier()
+                    && !lx.at(i + 1).isWord("TO") && !lx.at(i + 1).isWord("AS") && !lx.at(i + 1).isWord("COLUMN")
+                    && !lx.at(i + 1).isWord("INDEX") && !lx.at(i + 1).isWord("KEY") && !lx.at(i + 1).isWord("CONSTRAINT")) {
+                // ALTER TABLE a RENAME b (MySQL's TO is optional)
+                if (readName(lx, i + 1, names) < 0) return Set.of(StatementInfo.ALL_TABLES);
+            } else if (renameTarget || nextPair) {
+                if (readName(lx, i + 1, names) < 0) return Set.of(StatementInfo.ALL_TABLES);
+            }
+        }
+        return names;
+    }
+
+    /** Reads a possibly qualified name at {@code i} into {@code names} (its last part); returns the index after it, or -1. */
+    private static int readName(SqlLexer lx, int i, Set<String> names) {
+        Token t = lx.at(i);
+        if (t == null || !t.isIdentifier()) return -1;
+        String last = t.identifier();
+        i++;
+        while (lx.at(i) != null && lx.at(i).isSymbol('.') && lx.at(i + 1) != null && lx.at(i + 1).isIdentifier()) {
+            last = lx.at(i + 1).identifier();
+            i += 2;
+        }
+        names.add(last.toLowerCase(Locale.ROOT));
+        return i;
+    }
+
     private static void classifyByKeyword(SqlLexer lx, StatementInfo.Builder b) {
         int fk = lx.firstKeywordIndex();
         Token t = lx.at(fk);
@@ -311,7 +369,10 @@ public final class StatementAnalyzer {
             return;
         }
         switch (t.upper()) {
-            case "CREATE", "ALTER", "DROP", "TRUNCATE", "RENAME", "COMMENT", "GRANT", "REVOKE" -> b.kind = Kind.DDL;
+            case "CREATE", "ALTER", "DROP", "TRUNCATE", "RENAME", "COMMENT", "GRANT", "REVOKE" -> {
+                b.kind = Kind.DDL;
+                b.reshapedTables = reshapedTables(lx, fk);
+            }
             case "SELECT", "WITH", "VALUES", "TABLE" -> b.kind = containsDml(lx) ? Kind.WRITE : Kind.PRIMARY_READ;
             case "SHOW", "DESCRIBE", "DESC" -> b.kind = Kind.PRIMARY_READ;
             case "EXPLAIN" -> b.kind = (lx.containsWord("ANALYZE") || lx.containsWord("ANALYSE")) && containsDml(lx)

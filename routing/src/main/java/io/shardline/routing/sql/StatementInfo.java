@@ -160,6 +160,7 @@ public final class StatementInfo {
     private final boolean forcePrimary;
     private final String unknownFunction;
     private final boolean commitsImplicitly;
+    private final Set<String> reshapedTables;
     private final boolean parsed;
     private final int parameterCount;
     private final Set<String> tables;
@@ -185,6 +186,7 @@ public final class StatementInfo {
         this.forcePrimary = b.forcePrimary;
         this.unknownFunction = b.unknownFunction;
         this.commitsImplicitly = b.commitsImplicitly;
+        this.reshapedTables = Set.copyOf(b.reshapedTables);
         this.parsed = b.parsed;
         this.parameterCount = b.parameterCount;
         this.tables = Collections.unmodifiableSet(new LinkedHashSet<>(b.tables));
@@ -208,6 +210,7 @@ public final class StatementInfo {
         boolean forcePrimary;
         String unknownFunction;
         boolean commitsImplicitly;
+        Set<String> reshapedTables = Set.of();
         boolean parsed;
         int parameterCount;
         Set<String> tables = new LinkedHashSet<>();
@@ -261,6 +264,19 @@ public final class StatementInfo {
     public boolean commitsImplicitly() {
         return commitsImplicitly;
     }
+
+    /**
+     * For DDL that creates, alters or renames tables ({@code CREATE TABLE}, {@code ALTER TABLE},
+     * {@code RENAME TABLE}): the lower-cased unqualified names of those tables (old and new names of
+     * a rename), whose change capture must be (re)installed before they are written again;
+     * {@link #ALL_TABLES} alone when the names could not be read. Empty for other statements.
+     */
+    public Set<String> reshapedTables() {
+        return reshapedTables;
+    }
+
+    /** The element of {@link #reshapedTables()} that stands for every table. */
+    public static final String ALL_TABLES = "*";
 
     /** @return whether the text carries the {@code /* shardline:primary *}{@code /} hint */
     public boolean forcePrimary() {

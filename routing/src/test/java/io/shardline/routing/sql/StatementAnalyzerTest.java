@@ -271,6 +271,25 @@ class StatementAnalyzerTest {
     }
 
     @Test
+    void ddlNamesTheTablesWhoseCaptureItChanges() {
+        assertThat(a("CREATE TABLE t (id INT PRIMARY KEY)").reshapedTables()).containsExactlyInAnyOrder("t");
+        assertThat(a("create table if not exists App.\"Orders\" (id int)").reshapedTables()).containsExactlyInAnyOrder("orders");
+        assertThat(a("CREATE OR REPLACE TEMPORARY TABLE `x`.`T2` (id INT) ENGINE=InnoDB").reshapedTables()).containsExactlyInAnyOrder("t2");
+        assertThat(a("CREATE TABLE slow AS SELECT X AS id FROM SYSTEM_RANGE(1, 10)").reshapedTables()).containsExactlyInAnyOrder("slow");
+        assertThat(a("ALTER TABLE t ADD COLUMN x INT").reshapedTables()).containsExactlyInAnyOrder("t");
+        assertThat(a("ALTER TABLE IF EXISTS t RENAME TO u").reshapedTables()).containsExactlyInAnyOrder("t", "u");
+        assertThat(a("ALTER TABLE t RENAME u").reshapedTables()).containsExactlyInAnyOrder("t", "u");
+        assertThat(a("ALTER TABLE t RENAME COLUMN a TO b").reshapedTables()).containsExactlyInAnyOrder("t");
+        assertThat(a("ALTER TABLE t RENAME INDEX i TO j").reshapedTables()).containsExactlyInAnyOrder("t");
+        assertThat(a("RENAME TABLE a TO b, c TO d").reshapedTables()).containsExactlyInAnyOrder("a", "b", "c", "d");
+        assertThat(a("ALTER TABLE ( nonsense").reshapedTables()).containsExactlyInAnyOrder(StatementInfo.ALL_TABLES);
+        for (String sql : java.util.List.of("CREATE INDEX i ON t (a)", "DROP TABLE t", "TRUNCATE TABLE t",
+                "CREATE VIEW v AS SELECT * FROM t", "INSERT INTO t VALUES (1)", "CREATE SEQUENCE s")) {
+            assertThat(a(sql).reshapedTables()).as(sql).isEmpty();
+        }
+    }
+
+    @Test
     void withColumnsAppendsColumnsAndParameters() {
         StatementInfo i = a("INSERT INTO t (a, b) VALUES (?, 'x'), (1, ?)");
         StatementInfo.ColumnInsertion c = i.withColumns(java.util.List.of("\"C\"", "d"));
