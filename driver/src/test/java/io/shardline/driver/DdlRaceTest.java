@@ -110,4 +110,29 @@ public class DdlRaceTest {
         }
         assertThat(total).isEqualTo(inserted.get());
     }
+
+    /** A renamed table (and a renamed column) goes on replicating under its new name, on every engine. */
+    @PerEngine
+    void renamedTablesAndColumnsKeepReplicating(Engine engine) throws Exception {
+        topo = TestTopology.on(engine).replicas(1).build();
+        ShardlineDataSource ds = topo.dataSource();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE before_name (id INT PRIMARY KEY, v INT)" + engine.tableOptions());
+            st.executeUpdate("INSERT INTO before_name VALUES (1, 10), (2, 20)");
+            st.execute(engine == Engine.MARIADB ? "RENAME TABLE before_name TO after_name" : "ALTER TABLE before_name RENAME TO after_name");
+            st.executeUpdate("INSERT INTO after_name VALUES (3, 30)");
+            st.executeUpdate("UPDATE after_name SET v = v + 1 WHERE id = 1");
+            st.executeUpdate("DELETE FROM after_name WHERE id = 2");
+            st.execute("ALTER TABLE after_name RENAME COLUMN v TO w");
+            st.executeUpdate("INSERT INTO after_name (id, w) VALUES (4, 40)");
+            st.executeUpdate("UPDATE after_name SET w = w * 2 WHERE id = 3");
+        }
+        assertThat(ds.awaitReplication(Duration.ofSeconds(30))).as("caught up: %s", ds.status()).isTrue();
+        assertThat(topo.status(topo.replicaName(0, 0)).state()).isNotEqualTo("BROKEN");
+        try (Connection p = topo.primary(); Connection r = topo.replica(0)) {
+            List<List<String>> rows = TestTopology.dump(p, "after_name", "id");
+            assertThat(rows).hasSize(3);
+            assertThat(TestTopology.dump(r, "after_name", "id")).isEqualTo(rows);
+        }
+    }
 }

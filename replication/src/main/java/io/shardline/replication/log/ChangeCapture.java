@@ -85,6 +85,33 @@ public final class ChangeCapture {
         }
         installH2(c, schema, H2_CAPTURE_PREFIX, "AFTER INSERT, UPDATE");
         installH2(c, schema, H2_DELETE_PREFIX, "BEFORE DELETE");
+        dropRenamedH2(c, schema);
+    }
+
+    /**
+     * Drops capture triggers that a renamed table brought along: their names (and the table name
+     * H2 gave them when it initialised them) are the old table's. The new ones exist by now.
+     */
+    private static void dropRenamedH2(Connection c, String schema) throws SQLException {
+        List<String[]> stale = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT TRIGGER_SCHEMA, TRIGGER_NAME FROM INFORMATION_SCHEMA.TRIGGERS"
+                + " WHERE (TRIGGER_NAME LIKE ? OR TRIGGER_NAME LIKE ?) AND TRIGGER_NAME <> CONCAT(?, EVENT_OBJECT_TABLE)"
+                + " AND TRIGGER_NAME <> CONCAT(?, EVENT_OBJECT_TABLE)")) {
+            ps.setString(1, likePrefix(H2_CAPTURE_PREFIX + schema + ":"));
+            ps.setString(2, likePrefix(H2_DELETE_PREFIX + schema + ":"));
+            ps.setString(3, H2_CAPTURE_PREFIX + schema + ":");
+            ps.setString(4, H2_DELETE_PREFIX + schema + ":");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) stale.add(new String[] {rs.getString(1), rs.getString(2)});
+            }
+        }
+        try (Statement st = c.createStatement()) {
+            for (String[] t : stale) st.execute("DROP TRIGGER IF EXISTS " + h2Quote(t[0]) + "." + h2Quote(t[1]));
+        }
+    }
+
+    private static String likePrefix(String prefix) {
+        return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
     }
 
     /** Creates the trigger named {@code prefix + schema + ':' + table} on every application table that lacks it. */
@@ -186,7 +213,7 @@ public final class ChangeCapture {
         String qt = "`" + db.replace("`", "``") + "`.`" + table.replace("`", "``") + "`";
         List<String> wanted = List.of(base + "i", base + "u", base + "d");
         if (existing.containsAll(wanted)) {
-            dropStale(c, db, existing, wanted, tableId);
+            dropStale(c, db, existing, wanted);
             return;
         }
         try (Statement st = c.createStatement()) {
@@ -199,14 +226,18 @@ public final class ChangeCapture {
                         + image + "); END");
             }
         }
-        dropStale(c, db, existing, wanted, tableId);
+        dropStale(c, db, existing, wanted);
     }
 
-    private static void dropStale(Connection c, String db, List<String> existing, List<String> wanted, String tableId)
-            throws SQLException {
+    /**
+     * Drops the capture triggers on a table other than {@code wanted}: those of its former shape,
+     * and those it brought along from its former name (a renamed table keeps its triggers, whose
+     * bodies name the old table).
+     */
+    private static void dropStale(Connection c, String db, List<String> existing, List<String> wanted) throws SQLException {
         try (Statement st = c.createStatement()) {
             for (String name : existing) {
-                if (name.startsWith(MYSQL_PREFIX + tableId + "_") && !wanted.contains(name)) {
+                if (!wanted.contains(name)) {
                     st.execute("DROP TRIGGER IF EXISTS `" + db.replace("`", "``") + "`.`" + name + "`");
                 }
             }

@@ -1,8 +1,6 @@
 package io.shardline.replication.log;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -49,10 +47,17 @@ public final class H2Capture implements Trigger {
     private boolean seal;
     private boolean sealed;
     private String logSchema;
-    private int[] captured;
-    private int[] keyInRow;
-    private byte[] header;
-    private String table;
+    private String schemaName;
+    private String tableName;
+    /** The table's columns as captured; replaced when a DDL changed the database since it was read. */
+    private volatile Shape shape;
+
+    /**
+     * What a change of the table looks like: the row positions captured, where the key sits in the
+     * row, the encoded header; and the database's schema version it was read at.
+     */
+    private record Shape(long metaId, int[] captured, int[] keyInRow, byte[] header) {
+    }
 
     /** Called by H2. */
     public H2Capture() {
@@ -61,7 +66,8 @@ public final class H2Capture implements Trigger {
     @Override
     public void init(Connection conn, String schemaName, String triggerName, String tableName, boolean before, int type)
             throws SQLException {
-        table = schemaName + "." + tableName;
+        this.schemaName = schemaName;
+        this.tableName = tableName;
         if (triggerName.equals(SEAL) || triggerName.equals(SEALED)) {
             seal = triggerName.equals(SEAL);
             sealed = !seal;
@@ -72,31 +78,34 @@ public final class H2Capture implements Trigger {
         if (prefix == null) throw new SQLException("unexpected Shardline trigger name " + triggerName);
         String rest = triggerName.substring(prefix.length());
         int colon = rest.indexOf(':');
-        String logSchema = colon < 0 ? rest : rest.substring(0, colon);
-        this.logSchema = logSchema;
+        this.logSchema = colon < 0 ? rest : rest.substring(0, colon);
+        shape = read((org.h2.engine.SessionLocal) conn.unwrap(org.h2.jdbc.JdbcConnection.class).getSession());
+    }
+
+    /**
+     * The table's shape through H2's table API (no nested statement: see {@link #append}). H2
+     * initialises a trigger again when ALTER TABLE rebuilds the table, but not for every schema
+     * change (a renamed column keeps the trigger as it was): {@link #fire} reads the shape again
+     * whenever the database's schema version moved since.
+     */
+    private Shape read(org.h2.engine.SessionLocal session) {
+        org.h2.engine.Database db = session.getDatabase();
+        long metaId = db.getModificationMetaId();
+        org.h2.table.Table t = db.getSchema(schemaName).getTableOrView(session, tableName);
         List<String> names = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
-        try (PreparedStatement ps = conn.prepareStatement("SELECT COLUMN_NAME, ORDINAL_POSITION, IS_GENERATED"
-                + " FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
-            ps.setString(1, schemaName);
-            ps.setString(2, tableName);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    // computed columns are derived on every node; the row array holds every column
-                    if ("ALWAYS".equalsIgnoreCase(rs.getString(3))) continue;
-                    names.add(rs.getString(1));
-                    positions.add(rs.getInt(2) - 1);
-                }
-            }
+        for (org.h2.table.Column c : t.getColumns()) {
+            // computed columns are derived on every node; the row array holds every column
+            if (c.isGenerated()) continue;
+            names.add(c.getName());
+            positions.add(c.getColumnId());
         }
         List<String> pk = new ArrayList<>();
-        try (ResultSet rs = conn.getMetaData().getPrimaryKeys(null, schemaName, tableName)) {
-            List<Object[]> rows = new ArrayList<>();
-            while (rs.next()) rows.add(new Object[] {rs.getShort("KEY_SEQ"), rs.getString("COLUMN_NAME")});
-            rows.sort((a, b) -> Short.compare((Short) a[0], (Short) b[0]));
-            for (Object[] r : rows) pk.add((String) r[1]);
+        org.h2.index.Index primary = t.findPrimaryKey();
+        if (primary != null) {
+            for (org.h2.table.IndexColumn ic : primary.getIndexColumns()) pk.add(ic.column.getName());
         }
-        captured = positions.stream().mapToInt(Integer::intValue).toArray();
+        int[] captured = positions.stream().mapToInt(Integer::intValue).toArray();
         String[] columns = names.toArray(String[]::new);
         int[] key;
         if (pk.isEmpty() || !names.containsAll(pk)) {
@@ -105,9 +114,9 @@ public final class H2Capture implements Trigger {
         } else {
             key = pk.stream().mapToInt(names::indexOf).toArray();
         }
-        keyInRow = new int[key.length];
+        int[] keyInRow = new int[key.length];
         for (int i = 0; i < key.length; i++) keyInRow[i] = captured[key[i]];
-        header = LogEntryCodec.changeHeader(schemaName, tableName, columns, key);
+        return new Shape(metaId, captured, keyInRow, LogEntryCodec.changeHeader(schemaName, tableName, columns, key));
     }
 
     @Override
@@ -128,6 +137,11 @@ public final class H2Capture implements Trigger {
             tx = NEXT.incrementAndGet();
             OPEN.put(session, tx);
         }
+        org.h2.engine.SessionLocal local = (org.h2.engine.SessionLocal) session;
+        Shape shape = this.shape;
+        if (shape.metaId() != local.getDatabase().getModificationMetaId()) this.shape = shape = read(local);
+        int[] keyInRow = shape.keyInRow();
+        int[] captured = shape.captured();
         RowChange.Op op = oldRow == null ? RowChange.Op.INSERT : newRow == null ? RowChange.Op.DELETE : RowChange.Op.UPDATE;
         Object[] oldKey = null;
         if (oldRow != null) {
@@ -141,12 +155,12 @@ public final class H2Capture implements Trigger {
         }
         byte[] payload;
         try {
-            payload = LogEntryCodec.encodeChange(header, op, oldKey, image);
+            payload = LogEntryCodec.encodeChange(shape.header(), op, oldKey, image);
         } catch (IllegalArgumentException e) {
-            throw new SQLException("Shardline cannot capture this change of " + table + " for replication: "
+            throw new SQLException("Shardline cannot capture this change of " + schemaName + "." + tableName + " for replication: "
                     + e.getMessage(), "0A000", e);
         }
-        append((org.h2.engine.SessionLocal) session, tx, payload);
+        append(local, tx, payload);
     }
 
     /**
