@@ -138,4 +138,71 @@ class ReplicaOutageTest {
             }
         }
     }
+
+    /**
+     * Pool starvation from inside: the application holds every pooled connection to the replica
+     * (read-only transactions) and to the primary (open write transactions). Replication must go
+     * on: the appliers and log maintenance have connections of their own that application traffic
+     * cannot take.
+     */
+    @PerEngine
+    void anApplicationHoldingEveryPooledConnectionDoesNotStopReplication(Engine engine) throws Exception {
+        try (TestTopology topo = TestTopology.on(engine).replicas(1)
+                .pool("primary", "maximumPoolSize: 3, connectionTimeout: 300")
+                .pool("replica-0", "maximumPoolSize: 2, connectionTimeout: 300").build()) {
+            ShardlineDataSource ds = topo.dataSource();
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE held (id INT PRIMARY KEY, v INT)" + engine.tableOptions());
+            }
+            assertThat(ds.awaitReplication(Duration.ofSeconds(20))).isTrue();
+            java.util.List<Connection> held = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) { // both replica connections, in read-only transactions
+                    Connection r = ds.getConnection();
+                    held.add(r);
+                    r.setReadOnly(true);
+                    r.setAutoCommit(false);
+                    try (Statement st = r.createStatement(); var rs = st.executeQuery("SELECT COUNT(*) FROM held")) {
+                        assertThat(rs.next()).isTrue();
+                    }
+                }
+                ds.pauseReplica(topo.replicaName(0, 0));
+                int rows = 300;
+                try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO held VALUES (?, ?)")) {
+                    for (int i = 0; i < rows; i++) {
+                        ps.setInt(1, i);
+                        ps.setInt(2, i * 7);
+                        ps.executeUpdate();
+                    }
+                }
+                for (int i = 0; i < 3; i++) { // every primary connection, in open write transactions
+                    Connection w = ds.getConnection();
+                    held.add(w);
+                    w.setAutoCommit(false);
+                    try (Statement st = w.createStatement()) {
+                        st.executeUpdate("INSERT INTO held VALUES (" + (1000 + i) + ", 0)");
+                    }
+                }
+                try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.executeUpdate("INSERT INTO held VALUES (-1, 0)"))
+                            .as("the primary's pool is exhausted").isInstanceOf(java.sql.SQLException.class);
+                }
+                ds.unpauseReplica(topo.replicaName(0, 0));
+                assertThat(ds.awaitReplication(Duration.ofSeconds(20))).as("caught up while every pooled connection is held: %s",
+                        ds.status()).isTrue();
+                try (Connection p = topo.primary(); Connection r = topo.replica(0)) {
+                    assertThat(TestTopology.count(r, "held")).isEqualTo(rows);
+                    assertThat(TestTopology.dump(r, "held", "id")).isEqualTo(TestTopology.dump(p, "held", "id"));
+                }
+            } finally {
+                for (Connection c : held) {
+                    try {
+                        c.rollback();
+                    } finally {
+                        c.close();
+                    }
+                }
+            }
+        }
+    }
 }
