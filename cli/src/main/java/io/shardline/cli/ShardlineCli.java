@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = ShardlineCli.Version.class,
         description = "Shardline: sharding and replication as a JDBC driver wrapper.",
-        subcommands = {DemoCommand.class, StatusCommand.class, VerifyCommand.class, ResyncCommand.class,
+        subcommands = {DemoCommand.class, StatusCommand.class, VerifyCommand.class, ResyncCommand.class, ReplicateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ShardlineCli implements Runnable {
 

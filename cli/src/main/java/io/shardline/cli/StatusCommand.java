@@ -72,6 +72,9 @@ final class StatusCommand implements Callable<Integer> {
                     + " and for a node that is DOWN or BROKEN to recover (default ${DEFAULT-VALUE}).")
     double waitSeconds;
 
+    @Option(names = "--json", description = "Print the status as one JSON object per refresh (for scripts) instead of the table.")
+    boolean json;
+
     /** Testing: stop --watch after this many tables. */
     @Option(names = "--iterations", hidden = true, defaultValue = "0")
     int iterations;
@@ -103,17 +106,21 @@ final class StatusCommand implements Callable<Integer> {
             int shown = 0;
             while (true) {
                 ShardlineStatus status = ds.statusReport();
-                if (watchSeconds != null) {
-                    out.println("shardline status of " + status.source() + " at " + format(status.takenAt())
-                            + " (every " + trim(watchSeconds) + " s; Ctrl-C to stop)");
+                if (json) {
+                    out.println(status.toJson());
+                } else {
+                    if (watchSeconds != null) {
+                        out.println("shardline status of " + status.source() + " at " + format(status.takenAt())
+                                + " (every " + trim(watchSeconds) + " s; Ctrl-C to stop)");
+                    }
+                    print(status, out);
                 }
-                print(status, out);
                 out.flush();
                 code = exitCode(status);
                 shown++;
                 if (watchSeconds == null || (iterations > 0 && shown >= iterations)) break;
                 Thread.sleep((long) (watchSeconds * 1000));
-                out.println();
+                if (!json) out.println();
             }
             return code;
         }

@@ -66,7 +66,7 @@ public final class ShardlineDataSource implements DataSource, AutoCloseable {
         return of(topology, ShardlineDriver.PREFIX + topology.source());
     }
 
-    private static ShardlineDataSource of(Topology topology, String url) throws SQLException {
+    static ShardlineDataSource of(Topology topology, String url) throws SQLException {
         return new ShardlineDataSource(ShardlineRuntime.start(url, topology, null), url, true);
     }
 

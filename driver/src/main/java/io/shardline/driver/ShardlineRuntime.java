@@ -237,7 +237,13 @@ final class ShardlineRuntime implements AutoCloseable {
         Shard def = shards.get(0);
         for (Shard s : shards) if (s.name.equals(topology.defaultShard())) def = s;
         this.defaultShard = def;
-        for (Shard s : shards) for (Node r : s.replicas) r.applier.start();
+        boolean applying = topology.replication().embeddedAppliers();
+        for (Shard s : shards) {
+            for (Node r : s.replicas) {
+                if (applying) r.applier.start();
+                else r.applier.startWatching(); // a shardline replicate process applies
+            }
+        }
         maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "shardline-maintenance");
             t.setDaemon(true);
@@ -253,7 +259,7 @@ final class ShardlineRuntime implements AutoCloseable {
             List<ReplicaApplier> appliers = new ArrayList<>();
             for (Node r : s.replicas) appliers.add(r.applier);
             s.maintenance = new LogMaintenance(s.name, s.primary.replicationPool, s.log, appliers,
-                    topology.replication().logAlertEntries(), topology.reads().maxLag().toMillis(), listener);
+                    topology.replication().logAlertEntries(), topology.reads().maxLag().toMillis(), listener, applying);
             maintenance.scheduleWithFixedDelay(s.maintenance::run, 1, 1, TimeUnit.SECONDS);
             heartbeat.scheduleWithFixedDelay(s.maintenance::heartbeat, 250, 250, TimeUnit.MILLISECONDS);
         }
@@ -418,6 +424,7 @@ final class ShardlineRuntime implements AutoCloseable {
      * until some other instance starts; a replica that is DOWN or BROKEN is not waited for.
      */
     private void drain() {
+        if (!topology.replication().embeddedAppliers()) return; // the replicator applies, whenever this process ends
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.getLong("shardline.closeDrainMillis", 5_000L));
         for (Shard s : shards) {
             long head = s.lastCommitted.get();

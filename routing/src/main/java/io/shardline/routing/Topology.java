@@ -69,15 +69,40 @@ public final class Topology {
         }
     }
 
-    /** Replication settings ({@code replication:} in YAML). */
+    /**
+     * Replication settings ({@code replication:} in YAML).
+     *
+     * @param appliers {@code embedded} (every application runtime applies the log to the replicas;
+     *                 the default) or {@code external} (a {@code shardline replicate} process does;
+     *                 the application only watches the replicas' positions)
+     */
     public record ReplicationConfig(String mode, String ackReplicas, Duration ackTimeout,
                                     Duration applyInterval, Duration initialBackoff,
                                     Duration maxBackoff, String schema, int batchSize,
-                                    long logAlertEntries) {
+                                    long logAlertEntries, String appliers) {
+        /** Settings with embedded appliers. */
+        public ReplicationConfig(String mode, String ackReplicas, Duration ackTimeout, Duration applyInterval,
+                                 Duration initialBackoff, Duration maxBackoff, String schema, int batchSize,
+                                 long logAlertEntries) {
+            this(mode, ackReplicas, ackTimeout, applyInterval, initialBackoff, maxBackoff, schema, batchSize,
+                    logAlertEntries, "embedded");
+        }
+
         /** The defaults used when the YAML has no {@code replication:} section. */
         public static ReplicationConfig defaults() {
             return new ReplicationConfig("async", "all", Duration.ofSeconds(5), Duration.ZERO,
                     Duration.ofMillis(100), Duration.ofSeconds(30), "shardline", 500, 1_000_000L);
+        }
+
+        /** True when this runtime applies the log itself ({@code appliers: embedded}). */
+        public boolean embeddedAppliers() {
+            return !"external".equals(appliers);
+        }
+
+        /** The same settings with {@code appliers} replaced (a replicator always applies). */
+        public ReplicationConfig withAppliers(String appliers) {
+            return new ReplicationConfig(mode, ackReplicas, ackTimeout, applyInterval, initialBackoff, maxBackoff,
+                    schema, batchSize, logAlertEntries, appliers);
         }
 
         /**
@@ -158,6 +183,11 @@ public final class Topology {
 
     /** Read routing settings. */
     public ReadConfig reads() { return reads; }
+
+    /** The same topology with other replication settings. */
+    public Topology withReplication(ReplicationConfig replication) {
+        return new Topology(source, dataSources, shards, tables, defaultShard, replication, reads);
+    }
 
     /** The named data source; throws if it does not exist. */
     public DataSourceConfig dataSource(String name) {

@@ -42,7 +42,8 @@ final class TopologyValidator {
             "boundaries");
     private static final List<String> KEY_GENERATOR_KEYS = List.of("column", "type");
     private static final List<String> REPLICATION_KEYS = List.of("mode", "ackReplicas", "ackTimeout",
-            "applyInterval", "retry", "schema", "batchSize", "logAlertEntries");
+            "applyInterval", "retry", "schema", "batchSize", "logAlertEntries", "appliers");
+    private static final List<String> APPLIERS = List.of("embedded", "external");
     private static final List<String> RETRY_KEYS = List.of("initialBackoff", "maxBackoff");
     private static final List<String> READS_KEYS = List.of("balancer", "consistency", "maxLag", "fallbackToPrimary",
             "scope");
@@ -510,13 +511,15 @@ final class TopologyValidator {
         Integer logAlertEntries = m.containsKey("logAlertEntries")
                 ? yaml.integer(m.get("logAlertEntries").value(), "replication.logAlertEntries", 1)
                 : Integer.valueOf((int) d.logAlertEntries());
+        String appliers = m.containsKey("appliers")
+                ? yaml.choice(m.get("appliers").value(), "replication.appliers", APPLIERS) : d.appliers();
         if (mode == null || ackReplicas == null || ackTimeout == null || applyInterval == null
                 || initialBackoff == null || maxBackoff == null || schema == null || batchSize == null
-                || logAlertEntries == null) {
+                || logAlertEntries == null || appliers == null) {
             return d;
         }
         return new Topology.ReplicationConfig(mode, ackReplicas, ackTimeout, applyInterval, initialBackoff,
-                maxBackoff, schema, batchSize, logAlertEntries);
+                maxBackoff, schema, batchSize, logAlertEntries, appliers);
     }
 
     private Topology.ReadConfig reads(Entry entry) {

@@ -329,10 +329,11 @@ class TopologyLoaderTest {
     @Test
     void badEnumValuesListTheAllowedValues() {
         assertThat(problems(BASE + """
-                replication: { mode: eventually }
+                replication: { mode: eventually, appliers: elsewhere }
                 reads: { balancer: fastest, consistency: strong }
                 """)).containsExactly(
                 "topology.yaml:5:22: replication.mode: bad value 'eventually' (allowed: async, sync)",
+                "topology.yaml:5:44: replication.appliers: bad value 'elsewhere' (allowed: embedded, external)",
                 "topology.yaml:6:20: reads.balancer: bad value 'fastest' (allowed: round-robin, random, weighted, least-lag)",
                 "topology.yaml:6:42: reads.consistency: bad value 'strong' (allowed: eventual, read-your-writes, primary)");
     }

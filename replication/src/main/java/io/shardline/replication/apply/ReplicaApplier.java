@@ -164,6 +164,62 @@ public final class ReplicaApplier implements AutoCloseable {
         t.start();
     }
 
+    /**
+     * Starts a thread that only watches the replica (when another process, a
+     * {@code shardline replicate}, applies the log): it reads the replica's watermark every
+     * {@link #WATCH_INTERVAL_NANOS} and publishes it as this applier's position, so that reads,
+     * read-your-writes, lag and sync acknowledgements work as with an applier of this process.
+     * States: HEALTHY while the watermark can be read, DOWN while not. Operator actions
+     * ({@link #resume}, {@link #skipBrokenEntry}) belong to the process that applies.
+     */
+    public synchronized void startWatching() {
+        if (thread != null) return;
+        running = true;
+        watching = true;
+        Thread t = new Thread(this::watch, "shardline-watcher-" + name);
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    /** True when this applier only watches the replica ({@link #startWatching}). */
+    public boolean isWatching() {
+        return watching;
+    }
+
+    /** How often a watching applier reads the replica's watermark. */
+    static final long WATCH_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private volatile boolean watching;
+
+    private void watch() {
+        int failures = 0;
+        while (running) {
+            try (Connection r = replica.getConnection()) {
+                if (replicaLog == null) replicaLog = ReplicationLog.forNode(r, configuredSchema);
+                long w = replicaLog.watermark(r);
+                long before = appliedPosition;
+                publish(w, 0, before < 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.max(0, w - before)));
+                failures = 0;
+                setState(ReplicaState.HEALTHY, null);
+                sleepUncut(WATCH_INTERVAL_NANOS);
+            } catch (SQLException | RuntimeException e) {
+                failures++;
+                lastError = describe(e);
+                lastErrorAtMillis = System.currentTimeMillis();
+                setState(ReplicaState.DOWN, lastError);
+                sleepUncut(TimeUnit.MILLISECONDS.toNanos(backoffMillis(failures)));
+            }
+        }
+        setState(ReplicaState.STOPPED, null);
+    }
+
+    /** Sleeps {@code nanos} whatever {@link #wake} does (a commit here does not move another process's applier). */
+    private void sleepUncut(long nanos) {
+        long until = System.nanoTime() + nanos;
+        long left;
+        while (running && (left = until - System.nanoTime()) > 0) LockSupport.parkNanos(this, left);
+    }
+
     /** Asks the applier to look at the log now (called after a commit in this process). */
     public void wake() {
         Thread t = thread;
