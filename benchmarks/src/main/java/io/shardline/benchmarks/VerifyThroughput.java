@@ -10,9 +10,10 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 
 /**
- * Measures {@code verify} on a 1,000,000-row H2 table (primary and one replica, in memory). Run by
+ * Measures {@code verify} on a 1,000,000-row table, primary and one replica: in-memory H2, or the local MariaDB. Run by
  * {@code benchmarks/run.sh}, or alone:
- * {@code java -cp benchmarks/target/benchmarks.jar io.shardline.benchmarks.VerifyThroughput [rows] [chunkSize]}.
+ * {@code java -cp benchmarks/target/benchmarks.jar io.shardline.benchmarks.VerifyThroughput [rows] [chunkSize] [h2|mariadb]}
+ * (mariadb: databases verify_p and verify_r on the local server at 127.0.0.1:3306, root without password).
  */
 public final class VerifyThroughput {
 
@@ -26,13 +27,32 @@ public final class VerifyThroughput {
     public static void main(String[] args) throws Exception {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int chunk = args.length > 1 ? Integer.parseInt(args[1]) : 5_000;
+        boolean mariadb = args.length > 2 && args[2].equals("mariadb");
         Path dir = Files.createTempDirectory("shardline-verify-bench");
-        String p = "jdbc:h2:mem:verify" + System.nanoTime();
-        String primaryUrl = p + "_p;DB_CLOSE_DELAY=-1";
-        String replicaUrl = p + "_r;DB_CLOSE_DELAY=-1";
+        String primaryUrl;
+        String replicaUrl;
+        String user;
+        if (mariadb) {
+            String server = "jdbc:mysql://127.0.0.1:3306/";
+            String params = "?user=root&password=&useSSL=false&allowPublicKeyRetrieval=true";
+            for (String db : new String[] {"verify_p", "verify_r", "shardline_verify_p", "shardline_verify_r"}) {
+                try (Connection c = DriverManager.getConnection(server + params); Statement st = c.createStatement()) {
+                    st.execute("DROP DATABASE IF EXISTS " + db);
+                    if (!db.startsWith("shardline_")) st.execute("CREATE DATABASE " + db);
+                }
+            }
+            primaryUrl = server + "verify_p" + params;
+            replicaUrl = server + "verify_r" + params;
+            user = "";
+        } else {
+            String p = "jdbc:h2:mem:verify" + System.nanoTime();
+            primaryUrl = p + "_p;DB_CLOSE_DELAY=-1";
+            replicaUrl = p + "_r;DB_CLOSE_DELAY=-1";
+            user = ", username: sa";
+        }
         Path yaml = dir.resolve("verify.yaml");
-        Files.writeString(yaml, "dataSources:\n  primary: { url: \"" + primaryUrl + "\", username: sa }\n"
-                + "  replica: { url: \"" + replicaUrl + "\", username: sa }\n"
+        Files.writeString(yaml, "dataSources:\n  primary: { url: \"" + primaryUrl + "\"" + user + " }\n"
+                + "  replica: { url: \"" + replicaUrl + "\"" + user + " }\n"
                 + "shards:\n  s0: { primary: primary, replicas: [replica] }\n");
         try (ShardlineDataSource ds = ShardlineDataSource.fromYaml(yaml)) {
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
@@ -43,11 +63,15 @@ public final class VerifyThroughput {
             long l0 = System.nanoTime();
             // identical data loaded directly on both nodes (replicating a million single inserts is not what is measured)
             for (String u : new String[] {primaryUrl, replicaUrl}) {
-                Connection c = DriverManager.getConnection(u, "sa", "");
+                Connection c = mariadb ? DriverManager.getConnection(u) : DriverManager.getConnection(u, "sa", "");
                 try (c; Statement st = c.createStatement()) {
-                    st.execute("INSERT INTO item SELECT X, 'name-' || X, X / 100.0, TIMESTAMP '2025-01-01 00:00:00'"
-                            + " + X * INTERVAL '1' SECOND, CASE WHEN MOD(X, 7) = 0 THEN NULL ELSE 'note ' || X END"
-                            + " FROM SYSTEM_RANGE(1, " + rows + ")");
+                    st.execute(mariadb
+                            ? "INSERT INTO item SELECT seq, CONCAT('name-', seq), seq / 100.0, TIMESTAMP '2025-01-01 00:00:00'"
+                                + " + INTERVAL seq SECOND, CASE WHEN MOD(seq, 7) = 0 THEN NULL ELSE CONCAT('note ', seq) END"
+                                + " FROM seq_1_to_" + rows
+                            : "INSERT INTO item SELECT X, 'name-' || X, X / 100.0, TIMESTAMP '2025-01-01 00:00:00'"
+                                + " + X * INTERVAL '1' SECOND, CASE WHEN MOD(X, 7) = 0 THEN NULL ELSE 'note ' || X END"
+                                + " FROM SYSTEM_RANGE(1, " + rows + ")");
                 }
             }
             System.out.printf("loaded %,d rows on primary and replica in %d ms%n", rows, (System.nanoTime() - l0) / 1_000_000);
@@ -61,7 +85,8 @@ public final class VerifyThroughput {
                         + " consistent=%s%n", run, rows, chunk, ms, rows * 1000.0 / Math.max(1, ms),
                         (cpuNanos() - cpu0) / 1_000_000, r.consistent());
             }
-            try (Connection c = DriverManager.getConnection(replicaUrl, "sa", ""); Statement st = c.createStatement()) {
+            try (Connection c = mariadb ? DriverManager.getConnection(replicaUrl) : DriverManager.getConnection(replicaUrl, "sa", "");
+                 Statement st = c.createStatement()) {
                 st.executeUpdate("UPDATE item SET note = 'corrupted' WHERE id = " + (rows / 2));
             }
             long t0 = System.nanoTime();

@@ -48,6 +48,7 @@ class ModuleDescriptorTest {
             "io.shardline.replication.Resync",
             "io.shardline.driver.ShardlineDriver",
             "io.shardline.driver.ShardlineDataSource",
+            "io.shardline.driver.ShardlineReplicator",
             "io.shardline.driver.ShardlineSession",
             "io.shardline.driver.ShardlineStatus",
             "io.shardline.driver.NodeStatus",

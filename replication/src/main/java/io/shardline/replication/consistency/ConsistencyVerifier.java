@@ -41,10 +41,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every application table of the primary's current schema (MySQL/MariaDB: database) is walked
  * in primary-key order in bounded chunks ({@code WHERE pk > ? ORDER BY pk LIMIT n}, keyset
- * pagination, so each chunk is one index range scan). Each row is hashed (MD5 over every column's
- * value, nulls marked) on the client; a chunk is equal when both nodes return the same keys with
- * the same row hashes. For a differing chunk the exact differing primary keys are reported:
- * missing on the replica, extra on the replica, or different.
+ * pagination, so each chunk is one index range scan). On MySQL/MariaDB the servers checksum each
+ * chunk themselves (row count and the XOR of every row's MD5 over its columns' text, nulls
+ * marked; the chunk's upper key found by an index-only walk on the primary), so rows cross the
+ * network only for a chunk whose checksums differ (tables with {@code FLOAT}/{@code DOUBLE} or
+ * unknown column types, whose server text is not exact, are hashed on the client). Otherwise, and
+ * to drill into a differing chunk, each row is hashed (MD5 over every column's value, nulls
+ * marked) on the client; a chunk is equal when both nodes return the same keys with the same row
+ * hashes. For a differing chunk the exact differing primary keys are reported: missing on the
+ * replica, extra on the replica, or different.
  *
  * <h2>Comparing live nodes at the same log position</h2>
  * The primary's chunk is read in one snapshot transaction together with the log head {@code H}
@@ -216,6 +221,37 @@ public final class ConsistencyVerifier {
         int chunks = 0;
         Object[] lower = null;
         boolean last = false;
+        if (primaryLog.dialect() == Dialect.MYSQL && serverChecksum(table)) {
+            // the servers hash their rows; rows travel only for a chunk whose checksums differ
+            while (!last) {
+                Object[] upper = boundary(p, table, lower);
+                last = upper == null;
+                Sum ps = sumSnapshot(p, primaryLog, table, lower, upper, true);
+                chunks++;
+                rows += ps.count();
+                for (Target t : targets) {
+                    if (t.failed || t.tableError != null) continue;
+                    try {
+                        Sum rs;
+                        try (Connection r = t.replica.dataSource().getConnection()) {
+                            rs = sumSnapshot(r, t.log, table, lower, upper, false);
+                        }
+                        if (rs.sameRows(ps)) continue;
+                        Chunk pc = readSnapshot(p, primaryLog, table, lower, upper, 0, true);
+                        compareChunk(p, primaryLog, table, t, lower, upper, pc);
+                    } catch (SQLException e) {
+                        if (ReplicaApplier.isTransient(e)) {
+                            t.failed = true;
+                            t.problem = "DOWN during verification: " + e.getMessage();
+                        } else {
+                            t.tableError = e.getMessage();
+                        }
+                    }
+                }
+                lower = upper;
+                prog.accept(new Progress(shard, table.name(), idx, count, rows, estimate, false));
+            }
+        }
         while (!last) {
             Chunk pc = readSnapshot(p, primaryLog, table, lower, null, table.hasPrimaryKey() ? options.chunkSize() : 0, true);
             last = !table.hasPrimaryKey() || pc.size() < options.chunkSize();
@@ -344,9 +380,120 @@ public final class ConsistencyVerifier {
         }
     }
 
+    /** A chunk's checksum as a server computed it: its row count and the XOR of its rows' MD5 halves. */
+    private record Sum(long count, long hi, long lo, long position) {
+        boolean sameRows(Sum o) {
+            return count == o.count && hi == o.hi && lo == o.lo;
+        }
+    }
+
+    /**
+     * Whether the server's text of every column is exact, so that equal checksums mean equal rows
+     * (integers, decimals, strings, binaries, dates and times, bits). {@code FLOAT}/{@code DOUBLE}
+     * text is rounded, and unknown types are not trusted: such tables are hashed on the client.
+     */
+    static boolean serverChecksum(TableSet.Table table) {
+        if (!table.hasPrimaryKey()) return false;
+        for (TableSet.Column c : table.columns()) {
+            switch (c.jdbcType()) {
+                case java.sql.Types.BIT, java.sql.Types.BOOLEAN, java.sql.Types.TINYINT, java.sql.Types.SMALLINT,
+                     java.sql.Types.INTEGER, java.sql.Types.BIGINT, java.sql.Types.DECIMAL, java.sql.Types.NUMERIC,
+                     java.sql.Types.CHAR, java.sql.Types.VARCHAR, java.sql.Types.LONGVARCHAR, java.sql.Types.CLOB,
+                     java.sql.Types.NCHAR, java.sql.Types.NVARCHAR, java.sql.Types.LONGNVARCHAR, java.sql.Types.NCLOB,
+                     java.sql.Types.BINARY, java.sql.Types.VARBINARY, java.sql.Types.LONGVARBINARY, java.sql.Types.BLOB,
+                     java.sql.Types.DATE, java.sql.Types.TIME, java.sql.Types.TIMESTAMP -> { }
+                default -> {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The upper key of the chunk that starts after {@code lower}: the key of its
+     * {@code chunkSize}-th row, or null when fewer rows follow (the last chunk). An index-only walk.
+     */
+    private Object[] boundary(Connection p, TableSet.Table table, Object[] lower) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT ").append(table.keyList()).append(" FROM ").append(table.quoted());
+        if (lower != null) sql.append(" WHERE ").append(table.keyPredicate(">"));
+        sql.append(" ORDER BY ").append(table.keyList()).append(" LIMIT 1 OFFSET ").append(options.chunkSize() - 1);
+        List<TableSet.Column> cols = table.columns();
+        int[] pk = table.primaryKey();
+        try (PreparedStatement ps = p.prepareStatement(sql.toString())) {
+            if (lower != null) for (int k = 0; k < pk.length; k++) TableSet.write(ps, k + 1, cols.get(pk[k]), lower[k]);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return null;
+                Object[] key = new Object[pk.length];
+                for (int k = 0; k < pk.length; k++) key[k] = TableSet.read(rs, k + 1, cols.get(pk[k]));
+                return key;
+            }
+        }
+    }
+
+    /**
+     * The MySQL/MariaDB expression of a chunk's checksum: each row's MD5 over its columns' text
+     * ({@code CONCAT_WS} with the NULL flags appended, as pt-table-checksum does, so NULL and ''
+     * differ), folded by XOR in two 64-bit halves, and the row count.
+     */
+    private static String sumSql(TableSet.Table table, boolean lower, boolean upper) {
+        StringBuilder cols = new StringBuilder();
+        StringBuilder nulls = new StringBuilder();
+        for (TableSet.Column c : table.columns()) {
+            if (c.generated()) continue;
+            cols.append(c.quoted()).append(", ");
+            if (nulls.length() > 0) nulls.append(", ");
+            nulls.append("ISNULL(").append(c.quoted()).append(')');
+        }
+        StringBuilder sql = new StringBuilder("SELECT COUNT(*), COALESCE(BIT_XOR(CAST(CONV(SUBSTRING(h, 1, 16), 16, 10)"
+                + " AS UNSIGNED)), 0), COALESCE(BIT_XOR(CAST(CONV(SUBSTRING(h, 17, 16), 16, 10) AS UNSIGNED)), 0) FROM"
+                + " (SELECT MD5(CONCAT_WS('#', ").append(cols).append("CONCAT(").append(nulls).append("))) AS h FROM ")
+                .append(table.quoted());
+        if (lower || upper) sql.append(" WHERE ");
+        if (lower) sql.append(table.keyPredicate(">"));
+        if (lower && upper) sql.append(" AND ");
+        if (upper) sql.append(table.keyPredicate("<="));
+        return sql.append(") chunk").toString();
+    }
+
+    /** A chunk's server checksum and the node's log position, in one snapshot transaction. */
+    private Sum sumSnapshot(Connection c, ReplicationLog log, TableSet.Table table, Object[] lower, Object[] upper,
+                            boolean primaryNode) throws SQLException {
+        return inSnapshot(c, log, primaryNode, position -> {
+            List<TableSet.Column> cols = table.columns();
+            int[] pk = table.primaryKey();
+            try (PreparedStatement ps = c.prepareStatement(sumSql(table, lower != null, upper != null))) {
+                int i = 1;
+                if (lower != null) for (int k = 0; k < pk.length; k++) TableSet.write(ps, i++, cols.get(pk[k]), lower[k]);
+                if (upper != null) for (int k = 0; k < pk.length; k++) TableSet.write(ps, i++, cols.get(pk[k]), upper[k]);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    // BIT_XOR is an unsigned 64-bit value
+                    return new Sum(rs.getLong(1), Long.parseUnsignedLong(rs.getString(2)), Long.parseUnsignedLong(rs.getString(3)),
+                            position);
+                }
+            }
+        });
+    }
+
+    /** A read inside a snapshot transaction, given the node's log position read in the same snapshot. */
+    private interface SnapshotRead<T> {
+        T read(long position) throws SQLException;
+    }
+
     /** Reads a chunk and the node's log position in one snapshot transaction. */
     private Chunk readSnapshot(Connection c, ReplicationLog log, TableSet.Table table, Object[] lower, Object[] upper,
                                int limit, boolean primaryNode) throws SQLException {
+        return inSnapshot(c, log, primaryNode, position -> {
+            Chunk ch = read(c, table, lower, upper, limit, primaryNode);
+            ch.position = position;
+            return ch;
+        });
+    }
+
+    /** Runs {@code work} in one snapshot transaction that first reads the node's log position (primary: head; replica: watermark). */
+    private static <T> T inSnapshot(Connection c, ReplicationLog log, boolean primaryNode, SnapshotRead<T> work)
+            throws SQLException {
         boolean auto = c.getAutoCommit();
         int iso = c.getTransactionIsolation();
         Dialect d = log.dialect();
@@ -355,10 +502,9 @@ public final class ConsistencyVerifier {
         c.setAutoCommit(false);
         try {
             long position = primaryNode ? log.head(c) : log.watermark(c);
-            Chunk ch = read(c, table, lower, upper, limit, primaryNode);
-            ch.position = position;
+            T result = work.read(position);
             c.commit();
-            return ch;
+            return result;
         } catch (SQLException | RuntimeException e) {
             try {
                 c.rollback();
