@@ -96,6 +96,8 @@ public final class ConsistencyVerifier {
     private final List<Replica> replicas;
     private final String configuredSchema;
     private final Options options;
+    /** The replicas' checksums of a run, computed while the primary computes its own. */
+    private java.util.concurrent.ExecutorService parallel;
 
     /**
      * @param shard            the shard's name, for the report
@@ -195,12 +197,19 @@ public final class ConsistencyVerifier {
                         "DOWN: cannot connect (" + e.getMessage() + ")", List.of()));
             }
         }
+        parallel = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, targets.size()), r -> {
+            Thread t = new Thread(r, "shardline-verify-" + shard);
+            t.setDaemon(true);
+            return t;
+        });
         try (Connection p = primary.getConnection()) {
             int idx = 0;
             for (TableSet.Table table : tables) {
                 idx++;
                 verifyTable(p, primaryLog, table, idx, tables.size(), targets, prog);
             }
+        } finally {
+            parallel.shutdownNow();
         }
         for (Target t : targets) {
             results.add(new ReplicaResult(shard, t.replica.name(), states.get(t.replica), t.problem, List.copyOf(t.tables)));
@@ -226,16 +235,24 @@ public final class ConsistencyVerifier {
             while (!last) {
                 Object[] upper = boundary(p, table, lower);
                 last = upper == null;
+                // the replicas checksum while the primary does: the servers work in parallel
+                Object[] from = lower;
+                List<java.util.concurrent.Future<Sum>> sums = new ArrayList<>();
+                for (Target t : targets) {
+                    sums.add(t.failed || t.tableError != null ? null : parallel.submit(() -> {
+                        try (Connection r = t.replica.dataSource().getConnection()) {
+                            return sumSnapshot(r, t.log, table, from, upper, false);
+                        }
+                    }));
+                }
                 Sum ps = sumSnapshot(p, primaryLog, table, lower, upper, true);
                 chunks++;
                 rows += ps.count();
-                for (Target t : targets) {
-                    if (t.failed || t.tableError != null) continue;
+                for (int i = 0; i < targets.size(); i++) {
+                    Target t = targets.get(i);
+                    if (sums.get(i) == null) continue;
                     try {
-                        Sum rs;
-                        try (Connection r = t.replica.dataSource().getConnection()) {
-                            rs = sumSnapshot(r, t.log, table, lower, upper, false);
-                        }
+                        Sum rs = await(sums.get(i));
                         if (rs.sameRows(ps)) continue;
                         Chunk pc = readSnapshot(p, primaryLog, table, lower, upper, 0, true);
                         compareChunk(p, primaryLog, table, t, lower, upper, pc);
@@ -377,6 +394,20 @@ public final class ConsistencyVerifier {
                 Thread.currentThread().interrupt();
                 throw new SQLException("interrupted while waiting for replica " + t.replica.name(), "HY008", e);
             }
+        }
+    }
+
+    /** The result of a replica's checksum computed in parallel; its SQLException as such. */
+    private static Sum await(java.util.concurrent.Future<Sum> f) throws SQLException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while verifying", "HY008", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof SQLException s) throw s;
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
         }
     }
 
