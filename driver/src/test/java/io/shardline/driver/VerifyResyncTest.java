@@ -50,8 +50,8 @@ class VerifyResyncTest {
     /**
      * Every kind of drift — a changed string, '' become NULL, a decimal's last digit, a timestamp's
      * microsecond, one byte of a binary, a missing and an extra row, a double one ulp off — is
-     * found and named. On MariaDB the servers checksum the chunks (the double's table is hashed on
-     * the client: server text of a DOUBLE is rounded); on H2 the client hashes every row.
+     * found and named. On MariaDB the servers checksum the chunks (and the client drills into the
+     * differing ones); on H2 the client hashes every row.
      */
     @PerEngine
     void everyKindOfDriftIsFoundAndNamed(Engine engine) throws Exception {
