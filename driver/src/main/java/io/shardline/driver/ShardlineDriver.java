@@ -20,7 +20,8 @@ import java.util.logging.Logger;
  *
  * <p>All connections opened for the same URL share one runtime (pools, appliers), built by the
  * first {@link #connect}; later connects only look it up. The runtime lives until
- * {@link #close(String)} (or JVM exit: its threads are daemons).
+ * {@link #close(String)} (or JVM exit: its threads are daemons; a shutdown hook first lets its
+ * replicas catch up, bounded, see {@code ShardlineRuntime}).
  */
 public final class ShardlineDriver implements Driver {
 

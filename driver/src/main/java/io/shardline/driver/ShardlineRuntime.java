@@ -189,6 +189,22 @@ final class ShardlineRuntime implements AutoCloseable {
     private final ScheduledExecutorService maintenance;
     private final ScheduledExecutorService heartbeat;
     private volatile boolean closed;
+
+    /**
+     * Runtimes not closed yet. A runtime the application never closes — the common case with
+     * {@code DriverManager} and a pool over the URL — still drains at JVM exit: one shutdown hook
+     * lets the replicas of each reach its newest commit (bounded, {@link #drain}). It only waits;
+     * it closes nothing, so the application's own shutdown (which may still write) is undisturbed.
+     */
+    private static final java.util.Set<ShardlineRuntime> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (ShardlineRuntime rt : LIVE) {
+                if (!rt.closed) rt.drain();
+            }
+        }, "shardline-exit-drain"));
+    }
     /** The status MBeans, unregistered on close. */
     private volatile ShardlineJmx jmx;
 
@@ -303,7 +319,9 @@ final class ShardlineRuntime implements AutoCloseable {
      */
     static ShardlineRuntime start(String key, Topology topology, Runnable onClose) throws SQLException {
         try {
-            return new ShardlineRuntime(key, topology, onClose);
+            ShardlineRuntime rt = new ShardlineRuntime(key, topology, onClose);
+            LIVE.add(rt);
+            return rt;
         } catch (IllegalStateException e) {
             if (e.getCause() instanceof SQLException s) throw s;
             throw e;
@@ -454,6 +472,7 @@ final class ShardlineRuntime implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
+        LIVE.remove(this);
         if (jmx != null) jmx.unregister();
         drain();
         if (maintenance != null) maintenance.shutdownNow();

@@ -346,8 +346,21 @@ class CrashSafetyTest {
      */
     @PerEngine(h2OverTcp = true)
     void aProcessThatEndsNormallyLeavesItsReplicasCurrent(Engine engine) throws Exception {
+        endsAndLeavesReplicasCurrent(engine, "write");
+    }
+
+    /**
+     * The same when the process closes nothing and just ends, as most applications do: the
+     * shutdown hook drains (with the hook off the replicas stayed behind: watermark below 1,252).
+     */
+    @PerEngine(h2OverTcp = true)
+    void aProcessThatExitsWithoutClosingLeavesItsReplicasCurrent(Engine engine) throws Exception {
+        endsAndLeavesReplicasCurrent(engine, "write-exit");
+    }
+
+    private void endsAndLeavesReplicasCurrent(Engine engine, String mode) throws Exception {
         start(engine);
-        Workload w = fork("write", yaml.toString(), "5", "4", "250", "0");
+        Workload w = fork(mode, yaml.toString(), "5", "4", "250", "0");
         w.await(l -> l.startsWith("DONE "), Duration.ofSeconds(60));
         assertThat(w.process.waitFor(30, TimeUnit.SECONDS)).as("the workload exits").isTrue();
         long head;

@@ -41,8 +41,10 @@ public final class CrashWorkload {
         String url = "jdbc:shardline:file:" + args[1];
         int tag = Integer.parseInt(args[2]);
         switch (args[0]) {
-            case "write" -> write(url, tag, Integer.parseInt(args[3]), Long.parseLong(args[4]), Long.parseLong(args[5]),
-                    args.length > 6 ? Integer.parseInt(args[6]) : 0, args.length > 7 ? args[7] : "");
+            // write-exit: as write, but the process ends without closing anything (as most applications do)
+            case "write", "write-exit" -> write(url, tag, Integer.parseInt(args[3]), Long.parseLong(args[4]),
+                    Long.parseLong(args[5]), args.length > 6 ? Integer.parseInt(args[6]) : 0, args.length > 7 ? args[7] : "",
+                    args[0].equals("write"));
             case "tx" -> openTransactionAndHang(url, tag, Integer.parseInt(args[3]));
             case "ddl" -> ddl(url, args[3]);
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
@@ -55,7 +57,7 @@ public final class CrashWorkload {
     }
 
     private static void write(String url, int tag, int threads, long opsPerThread, long millis, int ddlEvery,
-                              String tableOptions) throws Exception {
+                              String tableOptions, boolean close) throws Exception {
         // start the runtime (appliers) before the threads race to do it
         try (Connection c = DriverManager.getConnection(url)) {
             c.isValid(1);
@@ -113,7 +115,7 @@ public final class CrashWorkload {
             ts[t].start();
         }
         for (Thread t : ts) t.join();
-        ShardlineDriver.close(url);
+        if (close) ShardlineDriver.close(url);
         say("DONE committed=" + committed.get() + " failed=" + failed.get());
     }
 
