@@ -53,19 +53,9 @@ final class ResyncCommand implements Callable<Integer> {
         }
     }
 
+    /** Shows each table's progress ({@link ProgressLine}: a bar on a terminal, lines otherwise). */
     static Consumer<Resync.Progress> progressPrinter(PrintWriter out) {
-        return new Consumer<>() {
-            long last = System.nanoTime();
-
-            @Override
-            public void accept(Resync.Progress p) {
-                long now = System.nanoTime();
-                if (p.tableDone() || now - last > 2_000_000_000L) {
-                    last = now;
-                    out.println("  " + p);
-                    out.flush();
-                }
-            }
-        };
+        ProgressLine line = ProgressLine.forStdout(out);
+        return p -> line.update(p.toString(), p.rowsCopied(), p.estimatedRows(), p.tableDone());
     }
 }

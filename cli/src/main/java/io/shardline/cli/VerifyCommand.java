@@ -69,20 +69,9 @@ final class VerifyCommand implements Callable<Integer> {
         return report.consistent() ? 0 : report.differs() ? DIFFERENT : UNVERIFIED;
     }
 
-    /** Prints a line per finished table and, for long tables, at most one line every two seconds. */
+    /** Shows each table's progress ({@link ProgressLine}: a bar on a terminal, lines otherwise). */
     static Consumer<Verification.Progress> progressPrinter(PrintWriter out) {
-        return new Consumer<>() {
-            long last = System.nanoTime();
-
-            @Override
-            public void accept(Verification.Progress p) {
-                long now = System.nanoTime();
-                if (p.tableDone() || now - last > 2_000_000_000L) {
-                    last = now;
-                    out.println("  verify " + p.shard() + " " + p);
-                    out.flush();
-                }
-            }
-        };
+        ProgressLine line = ProgressLine.forStdout(out);
+        return p -> line.update("verify " + p.shard() + " " + p, p.rowsDone(), p.estimatedRows(), p.tableDone());
     }
 }
