@@ -22,7 +22,8 @@ import org.junit.jupiter.api.AutoClose;
  * functions that write called from SELECTs and SETs, {@code SET AUTOCOMMIT} and implicitly
  * committing statements sent as SQL inside transactions, session variables behind writes on
  * pooled connections that come and go, transfers between two rows in random order (deadlocks,
- * which the database resolves by rolling a victim back, retried or not), rollbacks. Then every
+ * which the database resolves by rolling a victim back, retried or not), rollbacks, and DDL
+ * racing the writes (tables created while the writers insert into the newest one). Then every
  * table on every replica must equal the primary's, no replica BROKEN, and nothing may hang past
  * the test's bound.
  */
@@ -32,6 +33,7 @@ public class HostileMixTest {
     TestTopology topo;
 
     private static final int ROWS = 40;
+    private static final int TABLES = 25;
 
     @PerEngine
     void hostileCasesMixedWithOrdinaryTrafficLeaveEveryReplicaIdentical(Engine engine) throws Exception {
@@ -47,17 +49,33 @@ public class HostileMixTest {
         int writers = 6;
         AtomicInteger committed = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        AtomicInteger newest = new AtomicInteger(-1); // the newest table the DDL thread created (or is creating)
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        ExecutorService pool = Executors.newFixedThreadPool(writers + 1);
         try {
             List<Future<?>> done = new ArrayList<>();
             for (int w = 0; w < writers; w++) {
                 SplittableRandom rnd = new SplittableRandom(31L * w + 7);
+                int writer = w;
                 done.add(pool.submit(() -> {
-                    writer(ds, engine, rnd, 60, committed, failed);
+                    writer(ds, engine, rnd, 60, committed, failed, newest, writer);
                     return null;
                 }));
             }
+            // DDL racing the writes: tables created while the writers insert into the newest one
+            Future<?> ddl = pool.submit(() -> {
+                try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                    for (int k = 0; k < TABLES && writing.get(); k++) {
+                        newest.set(k);
+                        st.execute("CREATE TABLE mix_" + k + " (id INT PRIMARY KEY, w INT, v INT)" + engine.tableOptions());
+                        Thread.sleep(20);
+                    }
+                }
+                return null;
+            });
             for (Future<?> f : done) f.get(3, TimeUnit.MINUTES); // no hang
+            writing.set(false);
+            ddl.get(1, TimeUnit.MINUTES);
         } finally {
             pool.shutdownNow();
         }
@@ -65,11 +83,16 @@ public class HostileMixTest {
         assertThat(ds.awaitReplication(Duration.ofSeconds(60))).as("replicas caught up: %s", ds.status()).isTrue();
         for (int r = 0; r < 2; r++) assertThat(topo.status(topo.replicaName(0, r)).state()).isNotEqualTo("BROKEN");
         try (Connection p = topo.primary(); Connection r0 = topo.replica(0); Connection r1 = topo.replica(1)) {
-            for (String t : List.of("acc", "counter")) {
+            List<String> tables = new ArrayList<>(List.of("acc", "counter"));
+            for (int k = 0; k <= newest.get(); k++) tables.add("mix_" + k);
+            long mixRows = 0;
+            for (String t : tables) {
                 List<List<String>> expected = TestTopology.dump(p, t, "id");
+                if (t.startsWith("mix_")) mixRows += expected.size();
                 assertThat(TestTopology.dump(r0, t, "id")).as(t + " on replica 0").isEqualTo(expected);
                 assertThat(TestTopology.dump(r1, t, "id")).as(t + " on replica 1").isEqualTo(expected);
             }
+            assertThat(mixRows).as("rows written into tables as they were created").isPositive();
             // the transfers moved money, never made or lost it: what the database kept is consistent
             try (Statement st = p.createStatement(); ResultSet rs = st.executeQuery("SELECT SUM(x) FROM acc")) {
                 rs.next();
@@ -79,7 +102,8 @@ public class HostileMixTest {
     }
 
     private static void writer(ShardlineDataSource ds, Engine engine, SplittableRandom rnd, int transactions,
-                               AtomicInteger committed, AtomicInteger failed) throws SQLException {
+                               AtomicInteger committed, AtomicInteger failed, AtomicInteger newest, int writer)
+            throws SQLException {
         Connection c = ds.getConnection();
         try {
             for (int t = 0; t < transactions; t++) {
@@ -98,7 +122,7 @@ public class HostileMixTest {
                     }
                     try {
                         int ops = 1 + rnd.nextInt(3);
-                        for (int i = 0; i < ops; i++) operation(c, st, engine, rnd);
+                        for (int i = 0; i < ops; i++) operation(c, st, engine, rnd, newest, writer * 1000 + t * 10 + i);
                         if (rnd.nextInt(6) == 0) {
                             c.rollback();
                         } else if (rnd.nextBoolean()) {
@@ -129,10 +153,16 @@ public class HostileMixTest {
         }
     }
 
-    private static void operation(Connection c, Statement st, Engine engine, SplittableRandom rnd) throws SQLException {
+    private static void operation(Connection c, Statement st, Engine engine, SplittableRandom rnd, AtomicInteger newest,
+                                  int id) throws SQLException {
         int a = 1 + rnd.nextInt(ROWS);
         int b = 1 + rnd.nextInt(ROWS);
-        switch (rnd.nextInt(6)) {
+        switch (rnd.nextInt(7)) {
+            case 6 -> {
+                // into the table the DDL thread created last (or is creating: then it fails, or waits for its capture)
+                int k = newest.get();
+                if (k >= 0) st.executeUpdate("INSERT INTO mix_" + k + " VALUES (" + id + ", " + a + ", " + b + ")");
+            }
             case 0, 1 -> {
                 // a transfer: two rows locked in random order, so transactions deadlock now and then
                 if (a == b) return;
