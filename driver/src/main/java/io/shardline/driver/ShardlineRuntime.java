@@ -369,6 +369,10 @@ final class ShardlineRuntime implements AutoCloseable {
      */
     private HikariDataSource replicationPool(Topology.DataSourceConfig ds, int size) throws SQLException {
         HikariConfig cfg = PoolFactory.config(ds, ds.name() + "-replication");
+        if (ds.url().startsWith("jdbc:mysql:") && !ds.pool().containsKey("dataSource.rewriteBatchedStatements")) {
+            // the appliers' batches of upserts and deletes travel as multi-row statements
+            cfg.addDataSourceProperty("rewriteBatchedStatements", "true");
+        }
         cfg.setMaximumPoolSize(size);
         cfg.setMinimumIdle(1);
         return start(ds, cfg, false);

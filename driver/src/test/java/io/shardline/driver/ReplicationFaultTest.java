@@ -76,6 +76,42 @@ class ReplicationFaultTest {
         assertThat(awaitState("replica-0", "HEALTHY").lastError()).isNotNull();
     }
 
+    /**
+     * Inserts are applied in JDBC batches across entries; a row that fails inside a batch must
+     * still halt the replica at its own entry, with every entry before it applied.
+     */
+    @PerEngine
+    void aRowThatFailsInsideABatchHaltsTheReplicaAtItsOwnEntry(Engine engine) throws Exception {
+        start(TestTopology.on(engine).retry("20ms", "200ms"));
+        // a constraint only replica-0 has: the 41st row breaks it
+        try (Connection r = topo.replica(0); Statement st = r.createStatement()) {
+            st.execute("ALTER TABLE acct ADD CONSTRAINT small CHECK (balance < 40)");
+        }
+        ds.pauseReplica("replica-0"); // the 50 entries wait, so that one round takes them all
+        long before40 = 0;
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            for (int i = 0; i < 50; i++) {
+                st.executeUpdate("INSERT INTO acct VALUES (" + i + ", 'o" + i + "', " + i + ")");
+                if (i == 39) before40 = topo.status(topo.primaryName(0)).position();
+            }
+        }
+        ds.unpauseReplica("replica-0");
+        NodeStatus broken = awaitState("replica-0", "BROKEN");
+        assertThat(broken.brokenPosition()).as(broken.lastError()).isEqualTo(before40 + 1);
+        assertThat(broken.position()).isEqualTo(before40);
+        try (Connection r0 = topo.replica(0)) {
+            assertThat(TestTopology.count(r0, "acct")).as("the entries before it are applied").isEqualTo(40);
+        }
+        try (Connection r = topo.replica(0); Statement st = r.createStatement()) {
+            st.execute(engine == Engine.MARIADB ? "ALTER TABLE acct DROP CONSTRAINT small" : "ALTER TABLE acct DROP CONSTRAINT \"SMALL\"");
+        }
+        ds.resumeReplica("replica-0");
+        assertThat(ds.awaitReplication(Duration.ofSeconds(20))).isTrue();
+        try (Connection p = topo.primary(); Connection r0 = topo.replica(0)) {
+            assertThat(TestTopology.dump(r0, "acct", "id")).isEqualTo(TestTopology.dump(p, "acct", "id")).hasSize(50);
+        }
+    }
+
     @PerEngine
     void anOperatorMaySkipAPoisonEntryExplicitly(Engine engine) throws Exception {
         start(TestTopology.on(engine).retry("20ms", "200ms"));

@@ -574,7 +574,33 @@ public final class ReplicaApplier implements AutoCloseable {
         }
     }
 
+    /**
+     * One round with batched upserts and deletes ({@link RowStatements#flush}); if a batch fails
+     * for a reason retry will not cure, the round is rolled back and run again unbatched, which
+     * applies statement by statement and so finds the entry that fails (and keeps the good prefix).
+     */
     private int applyLocked(Connection r, Connection p, int limit) throws SQLException, PoisonEntryException {
+        try {
+            return applyLocked(r, p, limit, true);
+        } catch (BatchFailed f) {
+            r.rollback();
+            rowStatements.discard();
+            LOG.debug("Replica {}: a batch failed ({}); applying the round statement by statement", name, f.getCause().toString());
+            return applyLocked(r, p, limit, false);
+        }
+    }
+
+    /** A batched round failed with a non-transient error, which cannot be pinned on one entry. */
+    private static final class BatchFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BatchFailed(SQLException cause) {
+            super(cause);
+        }
+    }
+
+    private int applyLocked(Connection r, Connection p, int limit, boolean batched) throws SQLException, PoisonEntryException {
+        rowStatements.batching(batched);
         ReplicationLog.Watermark w = replicaLog.lockWatermark(r);
         if (w.position() > appliedPosition) publish(w.position(), 0, 0);
         List<ReplicationLog.Entry> entries = primaryLog.readAfter(p, w.position(), limit);
@@ -646,11 +672,12 @@ public final class ReplicaApplier implements AutoCloseable {
                     }
                 } catch (SQLException ex) {
                     if (isTransient(ex)) throw ex;
+                    if (batched) throw new BatchFailed(ex); // may be an earlier entry's batched row
                     if (count > 0) {
                         // keep the good prefix; the poison entry will be first in the next round
                         r.rollback();
                         closeAll(prepared);
-                        return applyLocked(r, p, count);
+                        return applyLocked(r, p, count, false);
                     }
                     throw new PoisonEntryException(e.position(), "log entry " + e.position() + " failed: " + describe(ex), ex);
                 }
@@ -658,7 +685,14 @@ public final class ReplicaApplier implements AutoCloseable {
                 doneAt = e.committedAtMillis();
                 count++;
             }
+            try {
+                rowStatements.flush();
+            } catch (SQLException ex) {
+                if (isTransient(ex)) throw ex;
+                throw new BatchFailed(ex);
+            }
         } finally {
+            rowStatements.discard();
             closeAll(prepared);
         }
         replicaLog.advanceWatermark(r, done);

@@ -44,6 +44,40 @@ final class RowStatements {
     /** H2's error for an explicit value in a GENERATED ALWAYS column. */
     private static final int H2_GENERATED_ALWAYS = 90154;
 
+    /** Rows per JDBC batch at most. */
+    private static final int MAX_BATCH = 1000;
+    /**
+     * Upserts or deletes added to a JDBC batch and not executed yet, all of one statement: a change
+     * that needs another statement executes them first, so the changes still run in log order.
+     * Why: consecutive changes of one table and operation (a bulk insert, many small transactions
+     * into one table) then cost one round trip per batch instead of one per row (Connector/J sends
+     * a batch of inserts as multi-row INSERTs, see {@code rewriteBatchedStatements} on the
+     * replication pools). Updates are not batched: their row count tells a diverged replica.
+     */
+    private PreparedStatement pending;
+    private int pendingRows;
+    private boolean batching;
+
+    /** Whether this round adds upserts and deletes to batches; {@link #flush} before anything that depends on them. */
+    void batching(boolean on) {
+        batching = on;
+    }
+
+    /** Executes the batched changes (before the watermark moves, and before any other statement). */
+    void flush() throws SQLException {
+        PreparedStatement ps = pending;
+        if (ps == null) return;
+        pending = null;
+        pendingRows = 0;
+        ps.executeBatch();
+    }
+
+    /** Forgets batched changes after the round's transaction was rolled back. */
+    void discard() {
+        pending = null;
+        pendingRows = 0;
+    }
+
     /** Applies {@code ch} through {@code prepared} (statements of this round, by SQL text). */
     void apply(Connection r, Map<String, PreparedStatement> prepared, RowChange ch) throws SQLException {
         if (dialect == Dialect.H2 && ch.op() != RowChange.Op.DELETE) {
@@ -71,6 +105,7 @@ final class RowStatements {
      * off, so the delete cascades nowhere).
      */
     private void applyOverriding(Connection r, Map<String, PreparedStatement> prepared, RowChange ch) throws SQLException {
+        flush();
         Object[] key = ch.oldKey();
         if (key == null) {
             key = new Object[ch.key().length];
@@ -102,6 +137,8 @@ final class RowStatements {
 
     private void applyPlain(Connection r, Map<String, PreparedStatement> prepared, RowChange ch) throws SQLException {
         PreparedStatement ps = statement(r, prepared, sql(ch));
+        boolean batch = batching && ch.op() != RowChange.Op.UPDATE;
+        if (pending != null && (!batch || pending != ps)) flush();
         int n = 0;
         switch (ch.op()) {
             case INSERT -> n = bindAll(ps, ch.newRow(), n);
@@ -110,6 +147,12 @@ final class RowStatements {
                 n = bindKey(ps, ch, ch.oldKey(), n);
             }
             case DELETE -> n = bindKey(ps, ch, ch.oldKey(), n);
+        }
+        if (batch) {
+            ps.addBatch();
+            pending = ps;
+            if (++pendingRows >= MAX_BATCH) flush();
+            return;
         }
         int count;
         try {
