@@ -217,7 +217,7 @@ final class ShardConnection {
      */
     private boolean parked;
 
-    /** The primary physical connection, taken from its pool on first use, in the logical connection's auto-commit mode. */
+    /** The primary physical connection, taken from its pool on first use, in the logical connection's auto-commit mode (not parked). */
     Connection primary() throws SQLException {
         Connection c = primaryForWrite();
         if (parked) {
@@ -238,7 +238,9 @@ final class ShardConnection {
                 throw classified(e);
             }
             try {
-                owner.configure(c, owner.autoCommit, false);
+                // taken parked in auto-commit mode: the primary's pool hands out connections with
+                // auto-commit off, so the next auto-commit write needs no round trip to switch it
+                owner.configure(c, false, false);
             } catch (SQLException e) {
                 try {
                     c.close();
@@ -248,6 +250,7 @@ final class ShardConnection {
                 throw classified(e); // an idle pooled connection the server has dropped
             }
             primary = c;
+            parked = owner.autoCommit;
         }
         return c;
     }
@@ -591,8 +594,19 @@ final class ShardConnection {
 
     /** Applies the connection's auto-commit mode to the physical primary. */
     void autoCommitChanged(boolean autoCommit) throws SQLException {
-        parked = false;
-        if (primary != null) primary.setAutoCommit(autoCommit);
+        if (primary == null) {
+            parked = false;
+            return;
+        }
+        // the transaction is committed: in auto-commit mode the connection stays parked (auto-commit
+        // off, nothing open), and leaving auto-commit mode needs no switch from parked either
+        boolean physicalAutoCommit = primary.getAutoCommit();
+        if (autoCommit) {
+            parked = !physicalAutoCommit;
+        } else {
+            parked = false;
+            if (physicalAutoCommit) primary.setAutoCommit(false);
+        }
     }
 
     /** Applies the connection's read-only mode to the replica connections. */
@@ -638,10 +652,9 @@ final class ShardConnection {
         if (primary != null) {
             try {
                 if (parked) {
-                    // nothing is open (every auto-commit write committed): back to the pool's mode
-                    // here, where a failure is ours to report, not in the pool's reset
+                    // nothing is open (every auto-commit write committed), and auto-commit off is the
+                    // primary pool's own mode: it goes back as it is, no round trip
                     parked = false;
-                    if (!primary.isClosed()) primary.setAutoCommit(true);
                 } else if (!primary.isClosed() && !primary.getAutoCommit()) {
                     primary.rollback();
                 }

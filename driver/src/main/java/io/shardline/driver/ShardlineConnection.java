@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A logical connection: what the application holds. Its business with each shard lives in a
@@ -40,6 +42,8 @@ import java.util.concurrent.Executor;
  */
 final class ShardlineConnection implements Connection, ShardlineSession, RoutingProbe {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ShardlineConnection.class);
+
     final ShardlineRuntime runtime;
     private final String url;
     private final ShardConnection[] sessions;
@@ -50,6 +54,15 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
     boolean readOnly;
     private int isolation = -1;
     private int holdability = -1;
+    /** {@link #setNetworkTimeout}, applied to every physical connection as it is taken; -1 = the driver's. */
+    private int networkTimeoutMillis = -1;
+    private Executor networkTimeoutExecutor;
+    /**
+     * Something of a physical connection was handed out (its metadata, a LOB, the connection
+     * itself through {@code unwrap}) or set on it that Shardline does not re-apply (client info,
+     * a type map): the physical connections stay with this logical one until it closes.
+     */
+    private boolean physicalHandedOut;
     private String catalog;
     private String schema;
     private boolean closed;
@@ -111,6 +124,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
         if (holdability >= 0) c.setHoldability(holdability);
         if (replica && readOnly) c.setReadOnly(true);
         if (schema != null) c.setSchema(schema);
+        if (networkTimeoutMillis >= 0) c.setNetworkTimeout(networkTimeoutExecutor, networkTimeoutMillis);
         if (!sessionStatements.isEmpty()) {
             try (Statement st = c.createStatement()) {
                 for (String s : sessionStatements) st.execute(s);
@@ -250,6 +264,31 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
 
     void unregister(ShardlineStatement st) {
         statements.remove(st);
+        if (autoCommit) releaseIfIdle();
+    }
+
+    /**
+     * Gives the physical connections back to Shardline's pools once nothing of this connection
+     * needs them: no statement is open (so no result set, no generated keys or update count left
+     * to read) and no transaction is (auto-commit mode, or just after commit or rollback). The
+     * next statement takes them again, set up as this connection says (auto-commit, read-only,
+     * isolation, holdability, network timeout). Why: an application's own pool over Shardline
+     * (Spring Boot's HikariCP) keeps its logical connections open while idle; if each kept its
+     * physical connections, an outer pool larger than Shardline's would starve it. A connection
+     * that carries session state the pool cannot reset ({@code SET} by SQL, a schema or catalog
+     * switch) or that handed out something of a physical connection keeps them until it closes.
+     */
+    private void releaseIfIdle() {
+        if (closed || !statements.isEmpty() || physicalHandedOut) return;
+        if (!sessionStatements.isEmpty() || schema != null || catalog != null) return;
+        for (ShardConnection s : sessions) {
+            if (s != null && s.inTransaction()) return;
+        }
+        for (ShardConnection s : sessions) {
+            if (s == null) continue;
+            SQLException e = s.close(false);
+            if (e != null) LOG.debug("Returning the physical connections of an idle connection failed: {}", e.toString());
+        }
     }
 
     static String abbreviate(String sql) {
@@ -350,6 +389,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
             s.endPin(true);
             s.autoCommitChanged(autoCommit);
         }
+        releaseIfIdle();
     }
 
     @Override
@@ -363,6 +403,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
         checkOpen();
         if (autoCommit) throw new SQLException("cannot commit when auto-commit is enabled", "25000");
         commitAll();
+        releaseIfIdle();
     }
 
     /**
@@ -406,6 +447,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
             }
         }
         if (failure != null) throw failure;
+        releaseIfIdle();
     }
 
     @Override
@@ -439,6 +481,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
 
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
+        physicalHandedOut = true; // its result sets and calls use that physical connection
         return new ShardlineDatabaseMetaData(primary().getMetaData(), this, url);
     }
 
@@ -518,6 +561,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
 
     @Override
     public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+        physicalHandedOut = true;
         primary().setTypeMap(map);
     }
 
@@ -610,21 +654,25 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
 
     @Override
     public Clob createClob() throws SQLException {
+        physicalHandedOut = true;
         return primary().createClob();
     }
 
     @Override
     public Blob createBlob() throws SQLException {
+        physicalHandedOut = true;
         return primary().createBlob();
     }
 
     @Override
     public NClob createNClob() throws SQLException {
+        physicalHandedOut = true;
         return primary().createNClob();
     }
 
     @Override
     public SQLXML createSQLXML() throws SQLException {
+        physicalHandedOut = true;
         return primary().createSQLXML();
     }
 
@@ -641,6 +689,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
     @Override
     public void setClientInfo(String name, String value) throws SQLClientInfoException {
         try {
+            physicalHandedOut = true;
             primary().setClientInfo(name, value);
         } catch (SQLClientInfoException e) {
             throw e;
@@ -652,6 +701,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
     @Override
     public void setClientInfo(Properties properties) throws SQLClientInfoException {
         try {
+            physicalHandedOut = true;
             primary().setClientInfo(properties);
         } catch (SQLClientInfoException e) {
             throw e;
@@ -672,11 +722,13 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
 
     @Override
     public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
+        physicalHandedOut = true;
         return primary().createArrayOf(typeName, elements);
     }
 
     @Override
     public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
+        physicalHandedOut = true;
         return primary().createStruct(typeName, attributes);
     }
 
@@ -701,18 +753,28 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
 
     @Override
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
-        primary().setNetworkTimeout(executor, milliseconds);
+        checkOpen();
+        if (milliseconds < 0) throw new SQLException("network timeout must not be negative", "HY024");
+        // kept here and applied to each physical connection as it is taken (HikariCP sets it
+        // around every validation of an outer pool's connection: that must take none)
+        for (Connection c : physicalConnections()) c.setNetworkTimeout(executor, milliseconds);
+        networkTimeoutMillis = milliseconds;
+        networkTimeoutExecutor = executor;
     }
 
     @Override
     public int getNetworkTimeout() throws SQLException {
-        return primary().getNetworkTimeout();
+        checkOpen();
+        if (networkTimeoutMillis >= 0) return networkTimeoutMillis;
+        Connection p = defaultSession().primaryIfOpen();
+        return p != null ? p.getNetworkTimeout() : 0;
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public <T> T unwrap(Class<T> iface) throws SQLException {
         if (iface.isInstance(this)) return (T) this;
+        physicalHandedOut = true; // the application holds something of the physical connection now
         Connection p = primary();
         if (iface.isInstance(p)) return (T) p;
         return p.unwrap(iface);

@@ -332,10 +332,11 @@ final class ShardlineRuntime implements AutoCloseable {
         Topology.DataSourceConfig pc = topology.dataSource(sc.primary());
         // the primary's replication connections: one per applier reading the log, one for log
         // maintenance, one for a running DDL's heartbeat, one for verify/resync
-        Node primary = new Node(pc.name(), pool(pc, true), replicationPool(pc, sc.replicas().size() + 3), 1);
+        Node primary = new Node(pc.name(), primaryPool(pc), replicationPool(pc, sc.replicas().size() + 3), 1);
         ReplicationLog log;
         Dialect dialect;
         try (Connection c = primary.pool.getConnection()) {
+            c.setAutoCommit(true);
             log = ReplicationLog.forNode(c, topology.replication().schema());
             log.installPrimary(c);
             dialect = log.dialect();
@@ -360,6 +361,18 @@ final class ShardlineRuntime implements AutoCloseable {
 
     private HikariDataSource pool(Topology.DataSourceConfig ds, boolean failFast) throws SQLException {
         return start(ds, PoolFactory.config(ds, ds.name()), failFast);
+    }
+
+    /**
+     * A primary's application pool. Its connections have auto-commit off by default: Shardline runs
+     * every auto-commit write as a transaction of its own (to seal it), and a logical connection
+     * gives its physical one back whenever it is idle (see {@code ShardlineConnection}), so a
+     * connection that comes and goes in that mode costs no {@code SET autocommit} round trips.
+     */
+    private HikariDataSource primaryPool(Topology.DataSourceConfig ds) throws SQLException {
+        HikariConfig cfg = PoolFactory.config(ds, ds.name());
+        if (!ds.pool().containsKey("autoCommit")) cfg.setAutoCommit(false);
+        return start(ds, cfg, true);
     }
 
     /**

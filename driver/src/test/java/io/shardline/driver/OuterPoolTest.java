@@ -110,6 +110,86 @@ class OuterPoolTest {
         }
     }
 
+    /**
+     * Outer pools of 10, 50 and 200 over Shardline's default pools of 10: half of the outer
+     * connections are borrowed, write once and then sit idle for the whole run (as connections
+     * parked in a request or a long job would), while workers borrow the rest, write (auto-commit
+     * and in transactions), read and return them. Shardline's pool gives up on a wait after 2 s,
+     * so a logical connection keeping its physical one while idle would make the eleventh fail.
+     */
+    @PerEngine
+    void outerPoolsLargerThanShardlinesNeverStarveIt(Engine engine) throws Exception {
+        topo = TestTopology.on(engine).replicas(1).pool("primary", "connectionTimeout: 2000")
+                .pool("replica-0", "connectionTimeout: 2000").build();
+        ShardlineDataSource ds = topo.dataSource();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE item (id BIGINT PRIMARY KEY, v INT NOT NULL)");
+        }
+        AtomicLong ids = new AtomicLong();
+        for (int size : new int[] {10, 50, 200}) {
+            HikariConfig cfg = new HikariConfig();
+            cfg.setDataSource(ds);
+            cfg.setMaximumPoolSize(size);
+            cfg.setConnectionTimeout(10_000);
+            cfg.setPoolName("application-" + size);
+            try (HikariDataSource app = new HikariDataSource(cfg)) {
+                List<Connection> idle = new ArrayList<>();
+                try {
+                    for (int i = 0; i < size / 2; i++) {
+                        Connection c = app.getConnection();
+                        insert(c, ids.incrementAndGet());
+                        if (i % 2 == 1) { // some in a transaction that committed
+                            c.setAutoCommit(false);
+                            insert(c, ids.incrementAndGet());
+                            c.commit();
+                        }
+                        idle.add(c);
+                    }
+                    int workers = Math.min(16, size - size / 2);
+                    ExecutorService pool = Executors.newFixedThreadPool(workers);
+                    try {
+                        List<Future<Integer>> work = new ArrayList<>();
+                        for (int w = 0; w < workers; w++) {
+                            work.add(pool.submit(() -> {
+                                int requests = 0;
+                                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+                                while (System.nanoTime() < end) {
+                                    try (Connection c = app.getConnection()) {
+                                        insert(c, ids.incrementAndGet());
+                                        c.setAutoCommit(false);
+                                        insert(c, ids.incrementAndGet());
+                                        c.commit();
+                                        c.setAutoCommit(true);
+                                        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM item")) {
+                                            rs.next();
+                                        }
+                                    }
+                                    requests++;
+                                }
+                                return requests;
+                            }));
+                        }
+                        for (Future<Integer> f : work) assertThat(f.get(60, TimeUnit.SECONDS)).isPositive();
+                    } finally {
+                        pool.shutdownNow();
+                    }
+                    // the idle ones are still usable (one after the other: an open transaction holds its connection)
+                    for (Connection c : idle) {
+                        insert(c, ids.incrementAndGet());
+                        if (!c.getAutoCommit()) c.commit();
+                    }
+                } finally {
+                    for (Connection c : idle) c.close();
+                }
+            }
+        }
+        assertThat(ds.awaitReplication(Duration.ofSeconds(30))).as("replicas caught up: %s", ds.status()).isTrue();
+        try (Connection p = topo.primary(); Connection r = topo.replica(0)) {
+            assertThat(TestTopology.count(p, "item")).isEqualTo(ids.get());
+            assertThat(TestTopology.dump(r, "item", "id")).isEqualTo(TestTopology.dump(p, "item", "id"));
+        }
+    }
+
     private static void insert(Connection c, long id) throws Exception {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO item (id, v) VALUES (?, ?)")) {
             ps.setLong(1, id);
