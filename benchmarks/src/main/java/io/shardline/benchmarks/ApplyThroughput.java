@@ -4,7 +4,6 @@ import io.shardline.driver.ShardlineDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
@@ -36,15 +35,8 @@ public final class ApplyThroughput {
             measure("H2 (in memory)", yaml(p, r, "sa", ""), rows, perTx);
         }
         if (!which.equals("h2")) {
-            String server = "jdbc:mysql://127.0.0.1:3306/";
-            String params = "?user=root&password=&useSSL=false&allowPublicKeyRetrieval=true";
-            for (String db : List.of("apply_p", "apply_r", "shardline_apply_p", "shardline_apply_r")) {
-                try (Connection c = DriverManager.getConnection(server + params); Statement st = c.createStatement()) {
-                    st.execute("DROP DATABASE IF EXISTS " + db);
-                    if (!db.startsWith("shardline_")) st.execute("CREATE DATABASE " + db);
-                }
-            }
-            measure("MariaDB (same server)", yaml(server + "apply_p" + params, server + "apply_r" + params, null, null), rows, perTx);
+            List<String> urls = Databases.freshMariaDb("apply_p", "apply_r");
+            measure("MariaDB (same server)", yaml(urls.get(0), urls.get(1), null, null), rows, perTx);
         }
     }
 

@@ -42,6 +42,27 @@ final class Databases {
 
     private Databases() {}
 
+    /** The local MariaDB server (root, no password), as Connector/J reaches it. */
+    static final String MARIADB = "jdbc:mysql://127.0.0.1:3306/";
+    static final String MARIADB_PARAMS = "?user=root&password=&useSSL=false&allowPublicKeyRetrieval=true";
+
+    /**
+     * Fresh databases {@code names} on the local MariaDB server, and none of the Shardline schemas
+     * ({@code shardline_<name>}) a previous run left: returns each one's URL, in order.
+     */
+    static List<String> freshMariaDb(String... names) throws SQLException {
+        List<String> urls = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(MARIADB + MARIADB_PARAMS); Statement st = c.createStatement()) {
+            for (String db : names) {
+                st.execute("DROP DATABASE IF EXISTS " + db);
+                st.execute("DROP DATABASE IF EXISTS shardline_" + db);
+                st.execute("CREATE DATABASE " + db);
+                urls.add(MARIADB + db + MARIADB_PARAMS);
+            }
+        }
+        return urls;
+    }
+
     static String h2Url(String db) {
         return "jdbc:h2:mem:" + db + ";DB_CLOSE_DELAY=-1";
     }

@@ -6,7 +6,6 @@ import io.shardline.driver.ShardlineDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -32,16 +31,9 @@ public final class RequestCycle {
         String r;
         String user;
         if (mariadb) {
-            String server = "jdbc:mysql://127.0.0.1:3306/";
-            String params = "?user=root&password=&useSSL=false&allowPublicKeyRetrieval=true";
-            for (String db : new String[] {"rc_p", "rc_r", "shardline_rc_p", "shardline_rc_r"}) {
-                try (Connection c = DriverManager.getConnection(server + params); Statement st = c.createStatement()) {
-                    st.execute("DROP DATABASE IF EXISTS " + db);
-                    if (!db.startsWith("shardline_")) st.execute("CREATE DATABASE " + db);
-                }
-            }
-            p = server + "rc_p" + params;
-            r = server + "rc_r" + params;
+            java.util.List<String> urls = Databases.freshMariaDb("rc_p", "rc_r");
+            p = urls.get(0);
+            r = urls.get(1);
             user = "";
         } else {
             p = "jdbc:h2:mem:rc_p;DB_CLOSE_DELAY=-1";

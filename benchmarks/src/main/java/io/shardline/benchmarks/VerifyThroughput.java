@@ -33,16 +33,9 @@ public final class VerifyThroughput {
         String replicaUrl;
         String user;
         if (mariadb) {
-            String server = "jdbc:mysql://127.0.0.1:3306/";
-            String params = "?user=root&password=&useSSL=false&allowPublicKeyRetrieval=true";
-            for (String db : new String[] {"verify_p", "verify_r", "shardline_verify_p", "shardline_verify_r"}) {
-                try (Connection c = DriverManager.getConnection(server + params); Statement st = c.createStatement()) {
-                    st.execute("DROP DATABASE IF EXISTS " + db);
-                    if (!db.startsWith("shardline_")) st.execute("CREATE DATABASE " + db);
-                }
-            }
-            primaryUrl = server + "verify_p" + params;
-            replicaUrl = server + "verify_r" + params;
+            java.util.List<String> urls = Databases.freshMariaDb("verify_p", "verify_r");
+            primaryUrl = urls.get(0);
+            replicaUrl = urls.get(1);
             user = "";
         } else {
             String p = "jdbc:h2:mem:verify" + System.nanoTime();

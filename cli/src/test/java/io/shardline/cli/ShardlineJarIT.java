@@ -3,17 +3,15 @@ package io.shardline.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardline.driver.Engine;
+import io.shardline.driver.ForkedProcess;
 import io.shardline.driver.PerEngine;
 import io.shardline.driver.ShardlineDataSource;
 import io.shardline.driver.TestTopology;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -39,12 +36,12 @@ class ShardlineJarIT {
     @AutoClose
     TestTopology topo;
 
-    private final List<Proc> processes = new ArrayList<>();
+    private final List<ForkedProcess> processes = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @AfterEach
-    void stopProcesses() {
-        for (Proc p : processes) p.process.destroyForcibly();
+    void stopProcesses() throws InterruptedException {
+        for (ForkedProcess p : processes) p.kill();
     }
 
     /**
@@ -60,14 +57,14 @@ class ShardlineJarIT {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE job (id INT PRIMARY KEY, note VARCHAR(40))");
         }
-        Proc replicator = jar("replicate", "--config", topo.yaml().toString(), "--http", "127.0.0.1:0");
+        ForkedProcess replicator = jar("replicate", "--config", topo.yaml().toString(), "--http", "127.0.0.1:0");
         String line = replicator.await(l -> l.contains("/health"), Duration.ofSeconds(60));
         Matcher m = Pattern.compile("http://([0-9.]+:[0-9]+)/health").matcher(line);
         assertThat(m.find()).as(line).isTrue();
         String base = "http://" + m.group(1);
         awaitHealth(base, 200, Duration.ofSeconds(30));
 
-        Proc writer = java(ShortLivedWriter.class.getName(), topo.yaml().toString(), "0", "400");
+        ForkedProcess writer = java(ShortLivedWriter.class.getName(), topo.yaml().toString(), "0", "400");
         assertThat(writer.process.waitFor(60, TimeUnit.SECONDS)).as("writer: %s", writer.output()).isTrue();
         assertThat(writer.process.exitValue()).as("writer: %s", writer.output()).isZero();
         awaitReplicas(400, Duration.ofSeconds(30));
@@ -81,7 +78,7 @@ class ShardlineJarIT {
         try (Connection c = topo.primary(); PreparedStatement ps = c.prepareStatement("SELECT 1")) {
             ps.execute(); // the primary is fine
         }
-        Proc second = java(ShortLivedWriter.class.getName(), topo.yaml().toString(), "1000", "100");
+        ForkedProcess second = java(ShortLivedWriter.class.getName(), topo.yaml().toString(), "1000", "100");
         assertThat(second.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         HttpResponse<String> down = awaitHealth(base, 503, Duration.ofSeconds(30));
         assertThat(down.body()).contains("\"node\":\"remote\"").contains("\"state\":\"DOWN\"");
@@ -106,21 +103,21 @@ class ShardlineJarIT {
         assertThat(ds.awaitReplication(Duration.ofSeconds(20))).isTrue();
         String yaml = topo.yaml().toString();
 
-        Proc status = finished(jar("status", "--config", yaml));
+        ForkedProcess status = finished(jar("status", "--config", yaml));
         assertThat(status.process.exitValue()).as(status.output()).isZero();
         assertThat(status.output()).contains("stable").contains("remote").contains("OK: no node is DOWN or BROKEN");
-        Proc json = finished(jar("status", "--config", yaml, "--json"));
+        ForkedProcess json = finished(jar("status", "--config", yaml, "--json"));
         assertThat(json.process.exitValue()).as(json.output()).isZero();
         assertThat(json.output()).contains("\"healthy\":true").contains("\"node\":\"remote\"");
 
         try (Connection r = topo.direct("remote"); Statement st = r.createStatement()) {
             st.executeUpdate("DELETE FROM job WHERE id = 7"); // drift behind Shardline's back
         }
-        Proc verify = finished(jar("verify", "--config", yaml, "--quiet"));
+        ForkedProcess verify = finished(jar("verify", "--config", yaml, "--quiet"));
         assertThat(verify.process.exitValue()).as(verify.output()).isEqualTo(VerifyCommand.DIFFERENT);
-        Proc resync = finished(jar("resync", "--config", yaml, "--replica", "remote", "--quiet"));
+        ForkedProcess resync = finished(jar("resync", "--config", yaml, "--replica", "remote", "--quiet"));
         assertThat(resync.process.exitValue()).as(resync.output()).isZero();
-        Proc again = finished(jar("verify", "--config", yaml, "--quiet"));
+        ForkedProcess again = finished(jar("verify", "--config", yaml, "--quiet"));
         assertThat(again.process.exitValue()).as(again.output()).isZero();
         try (Connection p = topo.primary(); Connection r = topo.direct("remote")) {
             assertThat(TestTopology.dump(r, "job", "id")).isEqualTo(TestTopology.dump(p, "job", "id")).hasSize(50);
@@ -171,86 +168,25 @@ class ShardlineJarIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private Proc jar(String... args) throws IOException {
+    private ForkedProcess jar(String... args) throws IOException {
         Path jar = Path.of(System.getProperty("shardline.jar", "target/shardline.jar"));
         assertThat(Files.isRegularFile(jar)).as("the built jar %s", jar).isTrue();
-        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+        List<String> cmd = new ArrayList<>(List.of(ForkedProcess.javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar",
+                jar.toString()));
         cmd.addAll(List.of(args));
-        return start(cmd);
+        return started(ForkedProcess.start(cmd));
     }
 
-    private Proc java(String mainClass, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), mainClass));
-        cmd.addAll(List.of(args));
-        return start(cmd);
+    private ForkedProcess java(String mainClass, String... args) throws IOException {
+        return started(ForkedProcess.java(mainClass, args));
     }
 
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private Proc start(List<String> cmd) throws IOException {
-        Proc p = new Proc(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+    private ForkedProcess started(ForkedProcess p) {
         processes.add(p);
         return p;
     }
 
-    private static Proc finished(Proc p) throws InterruptedException {
-        assertThat(p.process.waitFor(120, TimeUnit.SECONDS)).as("finished: %s", p.output()).isTrue();
-        p.drained();
-        return p;
-    }
-
-    /** A process and what it printed. */
-    private static final class Proc {
-        final Process process;
-        private final List<String> lines = new ArrayList<>();
-        private boolean ended;
-
-        Proc(Process process) {
-            this.process = process;
-            Thread reader = new Thread(this::read, "jar-output-" + process.pid());
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        private void read() {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = in.readLine()) != null; ) {
-                    synchronized (this) {
-                        lines.add(l);
-                        notifyAll();
-                    }
-                }
-            } catch (IOException ignored) {
-                // killed
-            } finally {
-                synchronized (this) {
-                    ended = true;
-                    notifyAll();
-                }
-            }
-        }
-
-        synchronized void drained() throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!ended && System.nanoTime() - deadline < 0) wait(100);
-        }
-
-        synchronized String await(Predicate<String> line, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (true) {
-                for (String l : lines) if (line.test(l)) return l;
-                if (ended || System.nanoTime() - deadline > 0) {
-                    throw new AssertionError("no such line within " + timeout + "; output:\n" + String.join("\n", lines));
-                }
-                wait(100);
-            }
-        }
-
-        synchronized String output() {
-            return String.join("\n", lines);
-        }
+    private static ForkedProcess finished(ForkedProcess p) throws InterruptedException {
+        return p.finished(Duration.ofSeconds(120));
     }
 }

@@ -40,7 +40,7 @@ class CrashSafetyTest {
     @AutoClose
     private TestTopology topo;
     private Engine engine;
-    private final List<Workload> workloads = new ArrayList<>();
+    private final List<ForkedProcess> workloads = new ArrayList<>();
     private Path yaml;
 
     /** The nodes {@link #NODES} and the schema of the workload. */
@@ -62,7 +62,7 @@ class CrashSafetyTest {
 
     @AfterEach
     void killWorkloads() throws Exception {
-        for (Workload w : workloads) w.kill(); // before the topology closes
+        for (ForkedProcess w : workloads) w.kill(); // before the topology closes
     }
 
     /** A direct (non-Shardline) connection to node {@code i} of {@link #NODES}. */
@@ -94,7 +94,7 @@ class CrashSafetyTest {
         System.out.println("CrashSafetyTest seed " + seed);
         long seen = 0;
         for (int run = 1; run <= 3; run++) {
-            Workload w = fork("write", yaml.toString(), Integer.toString(run), "4", "0", "0");
+            ForkedProcess w = fork("write", yaml.toString(), Integer.toString(run), "4", "0", "0");
             w.await(l -> l.equals("READY"), Duration.ofSeconds(40));
             int target = 200 + rnd.nextInt(300);
             w.await(l -> l.startsWith("PROGRESS ") && Long.parseLong(l.substring(9)) >= target, Duration.ofSeconds(40));
@@ -138,7 +138,7 @@ class CrashSafetyTest {
         start(engine);
         int tag = 7;
         int committed = 150;
-        Workload w = fork("tx", yaml.toString(), Integer.toString(tag), Integer.toString(committed));
+        ForkedProcess w = fork("tx", yaml.toString(), Integer.toString(tag), Integer.toString(committed));
         w.await(l -> l.equals("IN_TX"), Duration.ofSeconds(40));
         try (Connection p = node(0)) {
             // the open transaction is invisible on the primary while it lasts
@@ -177,8 +177,8 @@ class CrashSafetyTest {
         try (Connection p = node(0)) {
             headBefore = position(p, "log_head");
         }
-        Workload a = fork("write", yaml.toString(), "11", "3", "0", "4000", "15", engine.tableOptions());
-        Workload b = fork("write", yaml.toString(), "12", "3", "0", "4000", "15", engine.tableOptions());
+        ForkedProcess a = fork("write", yaml.toString(), "11", "3", "0", "4000", "15", engine.tableOptions());
+        ForkedProcess b = fork("write", yaml.toString(), "12", "3", "0", "4000", "15", engine.tableOptions());
         String doneA = a.await(l -> l.startsWith("DONE "), Duration.ofSeconds(60));
         String doneB = b.await(l -> l.startsWith("DONE "), Duration.ofSeconds(60));
         assertThat(a.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -255,7 +255,7 @@ class CrashSafetyTest {
             st.executeUpdate("INSERT INTO event (id, payload) VALUES (" + (cancelOnServer ? 11 : 1) + ", 'before the DDL')");
             st.executeUpdate("UPDATE counter SET n = n + 1 WHERE id = 1");
         }
-        Workload w = fork("ddl", yaml.toString(), "9", ddl);
+        ForkedProcess w = fork("ddl", yaml.toString(), "9", ddl);
         w.await(l -> l.equals("DDL"), Duration.ofSeconds(40));
         long running;
         try (Connection p = node(0)) {
@@ -360,7 +360,7 @@ class CrashSafetyTest {
 
     private void endsAndLeavesReplicasCurrent(Engine engine, String mode) throws Exception {
         start(engine);
-        Workload w = fork(mode, yaml.toString(), "5", "4", "250", "0");
+        ForkedProcess w = fork(mode, yaml.toString(), "5", "4", "250", "0");
         w.await(l -> l.startsWith("DONE "), Duration.ofSeconds(60));
         assertThat(w.process.waitFor(30, TimeUnit.SECONDS)).as("the workload exits").isTrue();
         long head;
@@ -445,79 +445,9 @@ class CrashSafetyTest {
         throw new IllegalArgumentException(name + " not in " + line);
     }
 
-    private Workload fork(String... args) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), CrashWorkload.class.getName()));
-        cmd.addAll(List.of(args));
-        Workload w = new Workload(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+    private ForkedProcess fork(String... args) throws IOException {
+        ForkedProcess w = ForkedProcess.java(CrashWorkload.class.getName(), args);
         workloads.add(w);
         return w;
-    }
-
-    /** A forked {@link CrashWorkload} and the lines it printed. */
-    private static final class Workload {
-        final Process process;
-        private final List<String> lines = new ArrayList<>();
-        private boolean ended;
-
-        Workload(Process process) {
-            this.process = process;
-            Thread reader = new Thread(this::read, "workload-output-" + process.pid());
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        private void read() {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = in.readLine()) != null; ) {
-                    synchronized (this) {
-                        lines.add(l);
-                        notifyAll();
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process was killed
-            } finally {
-                synchronized (this) {
-                    ended = true;
-                    notifyAll();
-                }
-            }
-        }
-
-        /** Waits for a line matching {@code p}; fails with the output if the process ends or time runs out. */
-        synchronized String await(Predicate<String> p, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            int from = 0;
-            while (true) {
-                for (; from < lines.size(); from++) {
-                    if (p.test(lines.get(from))) return lines.get(from);
-                }
-                long left = deadline - System.nanoTime();
-                if (ended || left <= 0) {
-                    throw new AssertionError((ended ? "workload ended" : "timed out") + " without the expected line; output:\n"
-                            + String.join("\n", lines));
-                }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
-        }
-
-        synchronized long lastProgress() {
-            long last = 0;
-            for (String l : lines) if (l.startsWith("PROGRESS ")) last = Long.parseLong(l.substring(9));
-            return last;
-        }
-
-        synchronized String output() {
-            return String.join("\n", lines) + "\n";
-        }
-
-        void kill() throws InterruptedException {
-            if (process.isAlive()) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        }
     }
 }

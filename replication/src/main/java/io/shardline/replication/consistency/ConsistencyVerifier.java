@@ -257,12 +257,7 @@ public final class ConsistencyVerifier {
                         Chunk pc = readSnapshot(p, primaryLog, table, lower, upper, 0, true);
                         compareChunk(p, primaryLog, table, t, lower, upper, pc);
                     } catch (SQLException e) {
-                        if (ReplicaApplier.isTransient(e)) {
-                            t.failed = true;
-                            t.problem = "DOWN during verification: " + e.getMessage();
-                        } else {
-                            t.tableError = e.getMessage();
-                        }
+                        failed(t, e);
                     }
                 }
                 lower = upper;
@@ -280,12 +275,7 @@ public final class ConsistencyVerifier {
                 try {
                     compareChunk(p, primaryLog, table, t, lower, upper, pc);
                 } catch (SQLException e) {
-                    if (ReplicaApplier.isTransient(e)) {
-                        t.failed = true;
-                        t.problem = "DOWN during verification: " + e.getMessage();
-                    } else {
-                        t.tableError = e.getMessage();
-                    }
+                    failed(t, e);
                 }
             }
             lower = upper;
@@ -297,6 +287,16 @@ public final class ConsistencyVerifier {
                     List.copyOf(t.unverified), t.tableError));
         }
         prog.accept(new Progress(shard, table.name(), idx, count, rows, estimate, true));
+    }
+
+    /** A replica's comparison failed: a lost connection ends its verification, anything else this table's. */
+    private static void failed(Target t, SQLException e) {
+        if (ReplicaApplier.isTransient(e)) {
+            t.failed = true;
+            t.problem = "DOWN during verification: " + e.getMessage();
+        } else {
+            t.tableError = e.getMessage();
+        }
     }
 
     private void compareChunk(Connection p, ReplicationLog primaryLog, TableSet.Table table, Target t, Object[] lower,
