@@ -16,7 +16,8 @@ import java.util.Locale;
  * let go and timed until it has applied everything. Prints rows/s and entries/s, for H2 in memory
  * and for the local MariaDB (primary and replica as databases of the same server).
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar io.shardline.benchmarks.ApplyThroughput [rows] [perTx] [h2|mariadb|both]</pre>
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.shardline.benchmarks.ApplyThroughput [rows] [perTx] [h2|mariadb|both] [appliers]</pre>
+ * ({@code appliers} &gt; 1: that many runtimes on the topology apply at once, as application instances would)
  */
 public final class ApplyThroughput {
 
@@ -25,6 +26,7 @@ public final class ApplyThroughput {
 
     public static void main(String[] args) throws Exception {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
+        APPLIERS = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         int perTx = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         String which = args.length > 2 ? args[2] : "both";
         System.out.println("| engine | rows | rows per transaction | apply seconds | rows/s | entries/s |");
@@ -53,6 +55,9 @@ public final class ApplyThroughput {
         return f;
     }
 
+    /** Runtimes applying to the replica at once (the 4th argument; default 1). */
+    private static int APPLIERS = 1;
+
     private static void measure(String engine, Path yaml, int rows, int perTx) throws Exception {
         try (ShardlineDataSource ds = ShardlineDataSource.fromYaml(yaml)) {
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
@@ -74,9 +79,15 @@ public final class ApplyThroughput {
                 if (perTx > 1) c.commit();
             }
             long t0 = System.nanoTime();
+            // more application instances on the same topology: their appliers compete for the
+            // replica (its watermark lock lets one apply at a time)
+            List<ShardlineDataSource> others = new java.util.ArrayList<>();
+            for (int i = 1; i < APPLIERS; i++) others.add(ShardlineDataSource.fromYaml(yaml));
             ds.unpauseReplica("apply_r");
             if (!ds.awaitReplication(Duration.ofMinutes(10))) throw new IllegalStateException("replica did not catch up");
             double s = (System.nanoTime() - t0) / 1e9;
+            for (ShardlineDataSource o : others) o.close();
+            if (APPLIERS > 1) engine += ", " + APPLIERS + " appliers";
             int entries = (rows + perTx - 1) / perTx;
             System.out.printf(Locale.ROOT, "| %s | %,d | %d | %.2f | %,.0f | %,.0f |%n", engine, rows, perTx, s, rows / s, entries / s);
         }
