@@ -8,7 +8,7 @@ import java.time.Instant;
  * @param shard          the shard's name
  * @param node           the data source's name
  * @param role           {@code primary} or {@code replica}
- * @param state          HEALTHY, CATCHING_UP, DOWN, BROKEN or STOPPED (a primary is HEALTHY while
+ * @param state          HEALTHY, CATCHING_UP, DOWN, BROKEN, STOPPED or PAUSED (a primary is HEALTHY while
  *                       its pool is open and the last log maintenance round reached it, DOWN when
  *                       that round could not connect)
  * @param position       a primary's last committed log position known to this runtime; a

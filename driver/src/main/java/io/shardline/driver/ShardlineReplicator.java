@@ -55,8 +55,8 @@ public final class ShardlineReplicator implements AutoCloseable {
     }
 
     /**
-     * True when every replica is HEALTHY, or CATCHING_UP no further behind than {@code reads.maxLag}
-     * (a replica that fit for reads), and no node is DOWN or BROKEN.
+     * True when every replica is HEALTHY, or CATCHING_UP or PAUSED no further behind than
+     * {@code reads.maxLag} (a replica still fit for reads), and no node is DOWN or BROKEN.
      */
     public boolean healthy() {
         return healthy(status(), dataSource.topology().reads().maxLag().toMillis() / 1000.0);
@@ -67,7 +67,8 @@ public final class ShardlineReplicator implements AutoCloseable {
         List<NodeStatus> replicas = status.replicas();
         for (NodeStatus r : replicas) {
             if ("HEALTHY".equals(r.state())) continue;
-            if (!"CATCHING_UP".equals(r.state()) || r.lagSeconds() > maxLagSeconds) return false;
+            boolean behind = "CATCHING_UP".equals(r.state()) || "PAUSED".equals(r.state());
+            if (!behind || r.lagSeconds() > maxLagSeconds) return false;
         }
         return true;
     }

@@ -112,6 +112,29 @@ class ReplicationFaultTest {
         }
     }
 
+    /** A paused replica says so (not its last state), applies nothing, and catches up when unpaused. */
+    @PerEngine
+    void aPausedReplicaSaysSoAndCatchesUpWhenUnpaused(Engine engine) throws Exception {
+        start(TestTopology.on(engine));
+        ds.pauseReplica("replica-0");
+        assertThat(topo.status("replica-0").state()).isEqualTo("PAUSED");
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            for (int i = 0; i < 5; i++) st.executeUpdate("INSERT INTO acct VALUES (" + i + ", 'p', " + i + ")");
+        }
+        assertThat(topo.awaitCaughtUp("replica-1").lagEntries()).isZero();
+        Thread.sleep(300);
+        assertThat(topo.status("replica-0").state()).isEqualTo("PAUSED");
+        try (Connection r0 = topo.replica(0)) {
+            assertThat(TestTopology.count(r0, "acct")).as("nothing applied while paused").isZero();
+        }
+        ds.unpauseReplica("replica-0");
+        assertThat(awaitState("replica-0", "HEALTHY").state()).isEqualTo("HEALTHY");
+        assertThat(ds.awaitReplication(Duration.ofSeconds(20))).isTrue();
+        try (Connection p = topo.primary(); Connection r0 = topo.replica(0)) {
+            assertThat(TestTopology.dump(r0, "acct", "id")).isEqualTo(TestTopology.dump(p, "acct", "id")).hasSize(5);
+        }
+    }
+
     @PerEngine
     void anOperatorMaySkipAPoisonEntryExplicitly(Engine engine) throws Exception {
         start(TestTopology.on(engine).retry("20ms", "200ms"));

@@ -14,5 +14,10 @@ public enum ReplicaState {
      */
     BROKEN,
     /** The applier has been stopped. */
-    STOPPED
+    STOPPED,
+    /**
+     * Paused by an operator ({@code pauseReplica}): nothing is applied until it is unpaused; it
+     * still serves reads within read-your-writes and {@code reads.maxLag}, like a replica catching up.
+     */
+    PAUSED
 }

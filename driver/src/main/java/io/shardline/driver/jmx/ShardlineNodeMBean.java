@@ -14,7 +14,7 @@ public interface ShardlineNodeMBean {
     /** {@code primary} or {@code replica}. */
     String getRole();
 
-    /** HEALTHY, CATCHING_UP, DOWN, BROKEN or STOPPED. */
+    /** HEALTHY, CATCHING_UP, DOWN, BROKEN, STOPPED or PAUSED. */
     String getState();
 
     /** A primary's log head; a replica's watermark. */

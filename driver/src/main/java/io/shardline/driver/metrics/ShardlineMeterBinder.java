@@ -33,7 +33,7 @@ import java.util.function.ToDoubleFunction;
  * <tr><td>{@code shardline.replication.apply.rate}</td><td>gauge, entries per second (10 s window)</td><td>replicas</td></tr>
  * <tr><td>{@code shardline.replication.position}</td><td>gauge: head (primary), watermark (replica)</td><td>all</td></tr>
  * <tr><td>{@code shardline.replication.log.entries}</td><td>gauge, entries</td><td>primaries</td></tr>
- * <tr><td>{@code shardline.replica.state}</td><td>gauge: 0 HEALTHY, 1 CATCHING_UP, 2 DOWN, 3 BROKEN, 4 STOPPED</td><td>replicas</td></tr>
+ * <tr><td>{@code shardline.replica.state}</td><td>gauge: 0 HEALTHY, 1 CATCHING_UP, 2 DOWN, 3 BROKEN, 4 STOPPED, 5 PAUSED</td><td>replicas</td></tr>
  * <tr><td>{@code shardline.primary.state}</td><td>gauge, same codes</td><td>primaries</td></tr>
  * <tr><td>{@code shardline.reads}, {@code shardline.writes}</td><td>function counters, statements routed</td><td>all</td></tr>
  * <tr><td>{@code shardline.sync.ack.timeouts}</td><td>function counter (extra tags only)</td><td>-</td></tr>
@@ -81,6 +81,7 @@ public final class ShardlineMeterBinder implements MeterBinder, AutoCloseable {
             case "CATCHING_UP" -> 1;
             case "DOWN" -> 2;
             case "BROKEN" -> 3;
+            case "PAUSED" -> 5;
             default -> 4;
         };
     }
@@ -110,7 +111,7 @@ public final class ShardlineMeterBinder implements MeterBinder, AutoCloseable {
                                 ds -> ds.nodeStatus(node).appliedEntries())
                         .description("Log entries applied to the replica by this process").baseUnit("entries")
                         .tags(tags).register(registry));
-                gauge(registry, "shardline.replica.state", "0 HEALTHY, 1 CATCHING_UP, 2 DOWN, 3 BROKEN, 4 STOPPED",
+                gauge(registry, "shardline.replica.state", "0 HEALTHY, 1 CATCHING_UP, 2 DOWN, 3 BROKEN, 4 STOPPED, 5 PAUSED",
                         null, tags, node, s -> stateCode(s.state()));
                 gauge(registry, "shardline.replication.position", "The replica's watermark (last applied position)",
                         null, tags, node, NodeStatus::position);

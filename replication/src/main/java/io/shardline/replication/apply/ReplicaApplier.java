@@ -298,6 +298,13 @@ public final class ReplicaApplier implements AutoCloseable {
         while (inRound && Thread.currentThread() != thread && System.nanoTime() < deadline) {
             LockSupport.parkNanos(1_000_000L);
         }
+        showPaused();
+    }
+
+    /** PAUSED is shown instead of the last state, except BROKEN and STOPPED (they say more). */
+    private synchronized void showPaused() {
+        ReplicaState s = state;
+        if (paused && !watching && s != ReplicaState.BROKEN && s != ReplicaState.STOPPED) setState(ReplicaState.PAUSED, null);
     }
 
     /** True while {@link #pause()}d. */
@@ -308,6 +315,9 @@ public final class ReplicaApplier implements AutoCloseable {
     /** Undoes {@link #pause()}. */
     public void unpause() {
         paused = false;
+        synchronized (this) {
+            if (state == ReplicaState.PAUSED) setState(ReplicaState.CATCHING_UP, null);
+        }
         wake();
     }
 
@@ -365,6 +375,7 @@ public final class ReplicaApplier implements AutoCloseable {
             inRound = true;
             if (paused || state == ReplicaState.BROKEN) {
                 inRound = false;
+                if (paused) showPaused();
                 LockSupport.parkNanos(IDLE_POLL_NANOS);
                 continue;
             }
@@ -446,6 +457,8 @@ public final class ReplicaApplier implements AutoCloseable {
     }
 
     private void setState(ReplicaState s, String error) {
+        // a round that ended after pause() does not hide PAUSED (BROKEN and STOPPED still show)
+        if (paused && !watching && (s == ReplicaState.HEALTHY || s == ReplicaState.CATCHING_UP || s == ReplicaState.DOWN)) return;
         ReplicaState from = state;
         if (from != s) {
             state = s;

@@ -61,7 +61,7 @@ public class ShardlineHealthIndicator extends AbstractHealthIndicator {
                 }
                 case "STOPPED" -> stopped = true;
                 default -> {
-                    // HEALTHY, CATCHING_UP
+                    // HEALTHY, CATCHING_UP, PAUSED (an operator's choice)
                 }
             }
             nodes.put(n.node(), details(n));
