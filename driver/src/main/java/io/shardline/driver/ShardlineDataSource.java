@@ -188,12 +188,12 @@ public final class ShardlineDataSource implements DataSource, AutoCloseable {
 
     /** Stops applying to a replica until {@link #unpauseReplica} (tests, maintenance). */
     public void pauseReplica(String name) {
-        applier(name).pause();
+        applyingApplier(name).pause();
     }
 
     /** Resumes applying to a replica paused by {@link #pauseReplica}. */
     public void unpauseReplica(String name) {
-        applier(name).unpause();
+        applyingApplier(name).unpause();
     }
 
     /**
@@ -201,7 +201,7 @@ public final class ShardlineDataSource implements DataSource, AutoCloseable {
      * removed a conflicting row on the replica).
      */
     public void resumeReplica(String name) {
-        applier(name).resume();
+        applyingApplier(name).resume();
     }
 
     /**
@@ -212,7 +212,7 @@ public final class ShardlineDataSource implements DataSource, AutoCloseable {
      * @return the skipped log position
      */
     public long skipBrokenEntry(String name) {
-        return applier(name).skipBrokenEntry();
+        return applyingApplier(name).skipBrokenEntry();
     }
 
     /**
@@ -284,6 +284,16 @@ public final class ShardlineDataSource implements DataSource, AutoCloseable {
             }
         }
         throw new IllegalArgumentException("no replica named '" + replicaName + "'");
+    }
+
+    /** The applier of a replica for an operator action: only a runtime that applies has one to act on. */
+    private ReplicaApplier applyingApplier(String name) {
+        ReplicaApplier a = applier(name);
+        if (a.isWatching()) {
+            throw new IllegalStateException("replica '" + name + "' is applied by a replicator (replication.appliers: external):"
+                    + " pause, resume or skip it there (shardline replicate's process, or ShardlineReplicator.dataSource())");
+        }
+        return a;
     }
 
     private ReplicaApplier applier(String name) {

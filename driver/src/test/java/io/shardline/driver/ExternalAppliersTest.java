@@ -32,6 +32,11 @@ class ExternalAppliersTest {
                     .as("the replica has not even the table").isInstanceOf(java.sql.SQLException.class);
         }
         assertThat(topo.status(topo.replicaName(0, 0)).state()).isIn("HEALTHY", "DOWN"); // watched, not applied
+        // operator actions belong to the process that applies
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ds.pauseReplica(topo.replicaName(0, 0)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("replicator");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ds.resumeReplica(topo.replicaName(0, 0)))
+                .isInstanceOf(IllegalStateException.class);
         try (Connection p = topo.primary(); Statement st = p.createStatement();
              ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + engine.shardlineTable(p, "commits"))) {
             rs.next();

@@ -135,6 +135,54 @@ class ReplicationFaultTest {
         }
     }
 
+    /**
+     * Two runtimes apply to the same replica (two application instances, or an application and a
+     * replicator); both halt BROKEN at the same entry. The operator fixes the replica and resumes it
+     * in one of them only: the other notices the watermark passed its halting entry and goes on.
+     */
+    @PerEngine
+    void aResumeInOneProcessEndsTheHaltInTheOthers(Engine engine) throws Exception {
+        start(TestTopology.on(engine).retry("20ms", "200ms"));
+        try (ShardlineDataSource other = ShardlineDataSource.fromYaml(topo.yaml())) {
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                st.executeUpdate("INSERT INTO acct VALUES (7, 'b', 20)");
+            }
+            assertThat(ds.awaitReplication(Duration.ofSeconds(10))).isTrue();
+            try (Connection r = topo.replica(0); Statement st = r.createStatement()) {
+                st.execute("DELETE FROM acct WHERE id = 7"); // drift: the next update finds nothing
+            }
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                st.executeUpdate("UPDATE acct SET balance = 21 WHERE id = 7");
+            }
+            awaitState("replica-0", "BROKEN");
+            NodeStatus otherBroken = awaitOther(other, "BROKEN");
+            assertThat(otherBroken.brokenPosition()).isPositive();
+            try (Connection r = topo.replica(0); Statement st = r.createStatement()) {
+                st.execute("INSERT INTO acct VALUES (7, 'b', 20)");
+            }
+            ds.resumeReplica("replica-0");
+            assertThat(ds.awaitReplication(Duration.ofSeconds(20))).isTrue();
+            assertThat(awaitOther(other, "HEALTHY").state()).as("the other runtime goes on by itself").isEqualTo("HEALTHY");
+            try (Connection c = other.getConnection(); Statement st = c.createStatement()) {
+                st.executeUpdate("UPDATE acct SET balance = 22 WHERE id = 7");
+            }
+            assertThat(other.awaitReplication(Duration.ofSeconds(20))).isTrue();
+            try (Connection p = topo.primary(); Connection r0 = topo.replica(0)) {
+                assertThat(TestTopology.dump(r0, "acct", "id")).isEqualTo(TestTopology.dump(p, "acct", "id"));
+            }
+        }
+    }
+
+    private static NodeStatus awaitOther(ShardlineDataSource other, String state) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        NodeStatus s;
+        while (!(s = other.nodeStatus("replica-0")).state().equals(state)) {
+            assertThat(System.nanoTime() - deadline).as("replica-0 in the other runtime: %s", s).isNegative();
+            Thread.sleep(50);
+        }
+        return s;
+    }
+
     @PerEngine
     void anOperatorMaySkipAPoisonEntryExplicitly(Engine engine) throws Exception {
         start(TestTopology.on(engine).retry("20ms", "200ms"));

@@ -376,6 +376,7 @@ public final class ReplicaApplier implements AutoCloseable {
             if (paused || state == ReplicaState.BROKEN) {
                 inRound = false;
                 if (paused) showPaused();
+                else brokenElsewhereResolved();
                 LockSupport.parkNanos(IDLE_POLL_NANOS);
                 continue;
             }
@@ -428,6 +429,34 @@ public final class ReplicaApplier implements AutoCloseable {
             }
         }
         setState(ReplicaState.STOPPED, null);
+    }
+
+    /** When a BROKEN replica last looked at its watermark (nanoTime). */
+    private long brokenCheckedNanos;
+
+    /**
+     * A BROKEN replica looks at its watermark about once a second: if another process moved it to
+     * or past the entry this one halted at — an operator resumed or skipped it there, or a resync
+     * from the CLI rebuilt the replica — the halt is over here too and this applier goes on (it
+     * would otherwise wait for an operator action in this very process, e.g. a replicator that an
+     * operator's resync from another process never reached).
+     */
+    private void brokenElsewhereResolved() {
+        long now = System.nanoTime();
+        if (now - brokenCheckedNanos < TimeUnit.SECONDS.toNanos(1) || replicaLog == null) return;
+        brokenCheckedNanos = now;
+        long halted = brokenPosition;
+        try (Connection r = replica.getConnection()) {
+            long w = replicaLog.watermark(r);
+            if (halted > 0 && w >= halted && state == ReplicaState.BROKEN) {
+                LOG.info("Replica {}: its watermark ({}) passed log entry {} it halted at (resolved by another process);"
+                        + " applying again", name, w, halted);
+                setState(ReplicaState.CATCHING_UP, null);
+                wake();
+            }
+        } catch (SQLException | RuntimeException e) {
+            // unreachable now: it is still BROKEN here, look again later
+        }
     }
 
     /** Waits one apply interval; only {@link #close()} or an operator action cuts it short. */
