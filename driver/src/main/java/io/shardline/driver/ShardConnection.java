@@ -649,6 +649,16 @@ final class ShardConnection {
             for (int i = 0; i < replicas.length; i++) replicas[i] = evicted(shard.replicas[i].pool, replicas[i]);
             return null;
         }
+        if (owner.changedHoldability()) {
+            // the pool does not reset it: back to the default Shardline reports before they go
+            for (Connection c : physicalConnections()) {
+                try {
+                    if (c != null && !c.isClosed()) c.setHoldability(java.sql.ResultSet.HOLD_CURSORS_OVER_COMMIT);
+                } catch (SQLException e) {
+                    if (!isConnectionFailure(e)) failure = e;
+                }
+            }
+        }
         if (primary != null) {
             try {
                 if (parked) {

@@ -63,6 +63,8 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
      * a type map): the physical connections stay with this logical one until it closes.
      */
     private boolean physicalHandedOut;
+    /** Client info or a type map was set on the physical connection: state its pool does not reset. */
+    private boolean physicalStateSet;
     private String catalog;
     private String schema;
     private boolean closed;
@@ -130,6 +132,11 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
                 for (String s : sessionStatements) st.execute(s);
             }
         }
+    }
+
+    /** True when this connection set a holdability, which its physical connections must not keep when they go back. */
+    boolean changedHoldability() {
+        return holdability >= 0 && holdability != ResultSet.HOLD_CURSORS_OVER_COMMIT;
     }
 
     /** Runs DDL on every shard's primary, in shard order; each logs it for its replicas. */
@@ -278,9 +285,20 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
      * that carries session state the pool cannot reset ({@code SET} by SQL, a schema or catalog
      * switch) or that handed out something of a physical connection keeps them until it closes.
      */
+    /**
+     * State on the physical connections that HikariCP does not reset when they go back (it resets
+     * auto-commit, read-only, isolation, network timeout, and catalog/schema only to configured
+     * ones): {@code SET ...} by SQL, a schema or catalog switch, client info, a type map. Such
+     * connections are not given back while idle, and are evicted at close. (A holdability is put
+     * back as each physical connection goes: {@link #changedHoldability}.)
+     */
+    private boolean carriesSessionState() {
+        return !sessionStatements.isEmpty() || schema != null || catalog != null || physicalStateSet;
+    }
+
     private void releaseIfIdle() {
         if (closed || !statements.isEmpty() || physicalHandedOut) return;
-        if (!sessionStatements.isEmpty() || schema != null || catalog != null) return;
+        if (carriesSessionState()) return;
         for (ShardConnection s : sessions) {
             if (s != null && s.inTransaction()) return;
         }
@@ -461,8 +479,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
                 failure = e;
             }
         }
-        // SET ... by SQL, or a schema/catalog switch, which HikariCP resets only to a configured one
-        boolean carriesSessionState = !sessionStatements.isEmpty() || schema != null || catalog != null;
+        boolean carriesSessionState = carriesSessionState();
         for (int i = 0; i < sessions.length; i++) {
             if (sessions[i] != null) {
                 SQLException e = sessions[i].close(carriesSessionState);
@@ -561,7 +578,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
 
     @Override
     public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
-        physicalHandedOut = true;
+        physicalStateSet = true;
         primary().setTypeMap(map);
     }
 
@@ -689,7 +706,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
     @Override
     public void setClientInfo(String name, String value) throws SQLClientInfoException {
         try {
-            physicalHandedOut = true;
+            physicalStateSet = true;
             primary().setClientInfo(name, value);
         } catch (SQLClientInfoException e) {
             throw e;
@@ -701,7 +718,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
     @Override
     public void setClientInfo(Properties properties) throws SQLClientInfoException {
         try {
-            physicalHandedOut = true;
+            physicalStateSet = true;
             primary().setClientInfo(properties);
         } catch (SQLClientInfoException e) {
             throw e;

@@ -272,10 +272,23 @@ class JdbcSurfaceTest {
             try (Connection d = ods.getConnection(); Statement st = d.createStatement()) {
                 st.executeUpdate("INSERT INTO t VALUES (4, 'public')");
             }
+            // settings HikariCP resets or Shardline puts back: the next logical connection's physical
+            // one has the defaults again, also when the first gave it back while still open (idle)
+            try (Connection e = ods.getConnection(); Statement st = e.createStatement()) {
+                e.setHoldability(java.sql.ResultSet.CLOSE_CURSORS_AT_COMMIT);
+                e.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+                st.executeUpdate("INSERT INTO t VALUES (5, 'public')");
+            }
+            try (Connection f = ods.getConnection()) {
+                Connection physical = f.unwrap(org.h2.jdbc.JdbcConnection.class);
+                assertThat(physical.getHoldability()).isEqualTo(java.sql.ResultSet.HOLD_CURSORS_OVER_COMMIT);
+                assertThat(physical.getTransactionIsolation()).isNotEqualTo(Connection.TRANSACTION_SERIALIZABLE);
+                assertThat(physical.getSchema()).isEqualToIgnoringCase("PUBLIC");
+            }
             assertThat(ods.awaitReplication(java.time.Duration.ofSeconds(10))).isTrue();
             for (Connection node : List.of(one.primary(), one.replica(0))) {
                 try (node) {
-                    assertThat(TestTopology.dump(node, "public.t", "id")).extracting(r -> r.get(0)).containsExactly("2", "4");
+                    assertThat(TestTopology.dump(node, "public.t", "id")).extracting(r -> r.get(0)).containsExactly("2", "4", "5");
                     assertThat(TestTopology.dump(node, "app.t", "id")).extracting(r -> r.get(0)).containsExactly("1", "3");
                 }
             }
