@@ -63,6 +63,34 @@ final class Databases {
         return urls;
     }
 
+    /**
+     * A primary and a replica database named {@code name + "_p"} and {@code name + "_r"}: fresh ones
+     * on the local MariaDB, or in-memory H2; and the topology YAML of the two (data sources
+     * {@code primary} and {@code replica}, shard {@code main}), written to a temporary file.
+     */
+    record PrimaryReplica(String primaryUrl, String replicaUrl, boolean mariadb, Path yaml) {
+    }
+
+    static PrimaryReplica primaryReplica(boolean mariadb, String name) throws SQLException, IOException {
+        String p;
+        String r;
+        if (mariadb) {
+            List<String> urls = freshMariaDb(name + "_p", name + "_r");
+            p = urls.get(0);
+            r = urls.get(1);
+        } else {
+            String unique = name + System.nanoTime();
+            p = "jdbc:h2:mem:" + unique + "_p;DB_CLOSE_DELAY=-1";
+            r = "jdbc:h2:mem:" + unique + "_r;DB_CLOSE_DELAY=-1";
+        }
+        String user = mariadb ? "" : ", username: sa";
+        Path yaml = Files.createTempFile(name, ".yaml");
+        Files.writeString(yaml, "dataSources:\n  primary: { url: \"" + p + "\"" + user + " }\n"
+                + "  replica: { url: \"" + r + "\"" + user + " }\n"
+                + "shards:\n  main: { primary: primary, replicas: [replica] }\n");
+        return new PrimaryReplica(p, r, mariadb, yaml);
+    }
+
     static String h2Url(String db) {
         return "jdbc:h2:mem:" + db + ";DB_CLOSE_DELAY=-1";
     }

@@ -3,7 +3,6 @@ package io.shardline.benchmarks;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.shardline.driver.ShardlineDataSource;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,22 +26,7 @@ public final class RequestCycle {
         boolean mariadb = args.length > 0 && args[0].equals("mariadb");
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
-        String p;
-        String r;
-        String user;
-        if (mariadb) {
-            java.util.List<String> urls = Databases.freshMariaDb("rc_p", "rc_r");
-            p = urls.get(0);
-            r = urls.get(1);
-            user = "";
-        } else {
-            p = "jdbc:h2:mem:rc_p;DB_CLOSE_DELAY=-1";
-            r = "jdbc:h2:mem:rc_r;DB_CLOSE_DELAY=-1";
-            user = ", username: sa";
-        }
-        Path yaml = Files.createTempFile("request-cycle", ".yaml");
-        Files.writeString(yaml, "dataSources:\n  p: { url: \"" + p + "\"" + user + " }\n  r: { url: \"" + r + "\"" + user + " }\n"
-                + "shards:\n  main: { primary: p, replicas: [r] }\n");
+        Path yaml = Databases.primaryReplica(mariadb, "rc").yaml();
         try (ShardlineDataSource ds = ShardlineDataSource.fromYaml(yaml)) {
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE req (id BIGINT PRIMARY KEY, note VARCHAR(40))");

@@ -3,7 +3,6 @@ package io.shardline.benchmarks;
 import io.shardline.replication.Verification;
 import io.shardline.driver.ShardlineDataSource;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,25 +27,10 @@ public final class VerifyThroughput {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int chunk = args.length > 1 ? Integer.parseInt(args[1]) : 5_000;
         boolean mariadb = args.length > 2 && args[2].equals("mariadb");
-        Path dir = Files.createTempDirectory("shardline-verify-bench");
-        String primaryUrl;
-        String replicaUrl;
-        String user;
-        if (mariadb) {
-            java.util.List<String> urls = Databases.freshMariaDb("verify_p", "verify_r");
-            primaryUrl = urls.get(0);
-            replicaUrl = urls.get(1);
-            user = "";
-        } else {
-            String p = "jdbc:h2:mem:verify" + System.nanoTime();
-            primaryUrl = p + "_p;DB_CLOSE_DELAY=-1";
-            replicaUrl = p + "_r;DB_CLOSE_DELAY=-1";
-            user = ", username: sa";
-        }
-        Path yaml = dir.resolve("verify.yaml");
-        Files.writeString(yaml, "dataSources:\n  primary: { url: \"" + primaryUrl + "\"" + user + " }\n"
-                + "  replica: { url: \"" + replicaUrl + "\"" + user + " }\n"
-                + "shards:\n  s0: { primary: primary, replicas: [replica] }\n");
+        Databases.PrimaryReplica nodes = Databases.primaryReplica(mariadb, "verify");
+        String primaryUrl = nodes.primaryUrl();
+        String replicaUrl = nodes.replicaUrl();
+        Path yaml = nodes.yaml();
         try (ShardlineDataSource ds = ShardlineDataSource.fromYaml(yaml)) {
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE item (id BIGINT PRIMARY KEY, name VARCHAR(40) NOT NULL, amount DECIMAL(12,2),"
