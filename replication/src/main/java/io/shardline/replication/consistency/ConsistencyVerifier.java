@@ -230,54 +230,24 @@ public final class ConsistencyVerifier {
         int chunks = 0;
         Object[] lower = null;
         boolean last = false;
-        if (primaryLog.dialect() == Dialect.MYSQL && serverChecksum(table)) {
-            // the servers hash their rows; rows travel only for a chunk whose checksums differ
-            while (!last) {
-                Object[] upper = boundary(p, table, lower);
-                last = upper == null;
-                // the replicas checksum while the primary does: the servers work in parallel
-                Object[] from = lower;
-                List<java.util.concurrent.Future<Sum>> sums = new ArrayList<>();
-                for (Target t : targets) {
-                    sums.add(t.failed || t.tableError != null ? null : parallel.submit(() -> {
-                        try (Connection r = t.replica.dataSource().getConnection()) {
-                            return sumSnapshot(r, t.log, table, from, upper, false);
-                        }
-                    }));
-                }
-                Sum ps = sumSnapshot(p, primaryLog, table, lower, upper, true);
-                chunks++;
-                rows += ps.count();
-                for (int i = 0; i < targets.size(); i++) {
-                    Target t = targets.get(i);
-                    if (sums.get(i) == null) continue;
-                    try {
-                        Sum rs = await(sums.get(i));
-                        if (rs.sameRows(ps)) continue;
-                        Chunk pc = readSnapshot(p, primaryLog, table, lower, upper, 0, true);
-                        compareChunk(p, primaryLog, table, t, lower, upper, pc);
-                    } catch (SQLException e) {
-                        failed(t, e);
-                    }
-                }
-                lower = upper;
-                prog.accept(new Progress(shard, table.name(), idx, count, rows, estimate, false));
-            }
-        }
+        // MySQL/MariaDB: the servers hash their rows; rows travel only for a chunk whose checksums differ
+        boolean serverSums = primaryLog.dialect() == Dialect.MYSQL && serverChecksum(table);
         while (!last) {
-            Chunk pc = readSnapshot(p, primaryLog, table, lower, null, table.hasPrimaryKey() ? options.chunkSize() : 0, true);
-            last = !table.hasPrimaryKey() || pc.size() < options.chunkSize();
-            Object[] upper = last ? null : pc.keys.get(pc.size() - 1);
-            chunks++;
-            rows += pc.size();
-            for (Target t : targets) {
-                if (t.failed || t.tableError != null) continue;
-                try {
-                    compareChunk(p, primaryLog, table, t, lower, upper, pc);
-                } catch (SQLException e) {
-                    failed(t, e);
+            Object[] upper;
+            if (serverSums) {
+                upper = boundary(p, table, lower);
+                last = upper == null;
+                rows += compareSums(p, primaryLog, table, targets, lower, upper);
+            } else {
+                Chunk pc = readSnapshot(p, primaryLog, table, lower, null, table.hasPrimaryKey() ? options.chunkSize() : 0, true);
+                last = !table.hasPrimaryKey() || pc.size() < options.chunkSize();
+                upper = last ? null : pc.keys.get(pc.size() - 1);
+                rows += pc.size();
+                for (Target t : targets) {
+                    if (!t.failed && t.tableError == null) compareRows(p, primaryLog, table, t, lower, upper, pc);
                 }
             }
+            chunks++;
             lower = upper;
             prog.accept(new Progress(shard, table.name(), idx, count, rows, estimate, false));
         }
@@ -287,6 +257,49 @@ public final class ConsistencyVerifier {
                     List.copyOf(t.unverified), t.tableError));
         }
         prog.accept(new Progress(shard, table.name(), idx, count, rows, estimate, true));
+    }
+
+    /**
+     * Compares the chunk {@code (lower, upper]} by the servers' checksums, the replicas' computed
+     * while the primary computes its own; a replica whose checksum differs is compared row by row.
+     *
+     * @return the primary's rows in the chunk
+     */
+    private long compareSums(Connection p, ReplicationLog primaryLog, TableSet.Table table, List<Target> targets,
+                             Object[] lower, Object[] upper) throws SQLException {
+        List<java.util.concurrent.Future<Sum>> sums = new ArrayList<>();
+        for (Target t : targets) {
+            sums.add(t.failed || t.tableError != null ? null : parallel.submit(() -> {
+                try (Connection r = t.replica.dataSource().getConnection()) {
+                    return sumSnapshot(r, t.log, table, lower, upper, false);
+                }
+            }));
+        }
+        Sum ps = sumSnapshot(p, primaryLog, table, lower, upper, true);
+        Chunk pc = null;
+        for (int i = 0; i < targets.size(); i++) {
+            Target t = targets.get(i);
+            if (sums.get(i) == null) continue;
+            try {
+                if (await(sums.get(i)).sameRows(ps)) continue;
+                if (pc == null) pc = readSnapshot(p, primaryLog, table, lower, upper, 0, true);
+            } catch (SQLException e) {
+                failed(t, e);
+                continue;
+            }
+            compareRows(p, primaryLog, table, t, lower, upper, pc);
+        }
+        return ps.count();
+    }
+
+    /** Compares one replica's chunk with the primary's rows {@code pc}, recording a failure as the replica's. */
+    private void compareRows(Connection p, ReplicationLog primaryLog, TableSet.Table table, Target t, Object[] lower,
+                             Object[] upper, Chunk pc) {
+        try {
+            compareChunk(p, primaryLog, table, t, lower, upper, pc);
+        } catch (SQLException e) {
+            failed(t, e);
+        }
     }
 
     /** A replica's comparison failed: a lost connection ends its verification, anything else this table's. */
