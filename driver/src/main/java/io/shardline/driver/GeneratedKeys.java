@@ -88,7 +88,7 @@ final class GeneratedKeys {
         if (values.size() != expectedRows || values.contains(null)) {
             throw new SQLException("the primary returned " + values.size() + " generated keys for " + expectedRows
                     + " inserted rows; the statement cannot be replicated with the same ids: "
-                    + ShardlineConnection.abbreviate(info.sql()), "XX000");
+                    + StatementInfo.abbreviate(info.sql()), "XX000");
         }
         return new Captured(rows, values);
     }

@@ -52,10 +52,9 @@ final class SchemaFence {
     private final Object[] history = new Object[HISTORY];
 
     /** A DDL that reshapes {@code tables} is about to run: fences them until {@link #end}. */
-    synchronized Set<String> begin(Set<String> tables) {
+    synchronized void begin(Set<String> tables) {
         running.add(tables);
         publish(tables);
-        return tables;
     }
 
     /** The DDL begun with {@code tables} ran (or failed) and capture is installed again. */
@@ -146,6 +145,6 @@ final class SchemaFence {
         return new Raced("table " + (tables.contains(StatementInfo.ALL_TABLES) ? "(any)" : tables)
                 + " " + what + " of this process while this statement ran; the statement and its transaction on"
                 + " this shard were rolled back so that no row escapes change capture — retry it: "
-                + (info == null ? "(a read calling a function)" : ShardlineConnection.abbreviate(info.sql())));
+                + (info == null ? "(a read calling a function)" : StatementInfo.abbreviate(info.sql())));
     }
 }

@@ -309,7 +309,7 @@ final class ShardConnection {
         owner.checkOpen();
         if (owner.readOnly) {
             throw new SQLException("cannot execute a write in a read-only connection: "
-                    + ShardlineConnection.abbreviate(info.sql()), "25006");
+                    + StatementInfo.abbreviate(info.sql()), "25006");
         }
         if (info.commitsImplicitly() && !owner.autoCommit && dirty) commitPrimary(); // the engine would commit it unsealed
         return onPrimary(info, work);
@@ -333,13 +333,7 @@ final class ShardConnection {
             // in an open transaction, waiting could deadlock with a DDL that waits for its locks
             fenceVersion = shard.fence.enter(info, owner.autoCommit || !inTransaction());
         } catch (SchemaFence.Raced e) {
-            if (!owner.autoCommit) {
-                try {
-                    rollback(); // its locks may be what the DDL waits for
-                } catch (SQLException r) {
-                    e.addSuppressed(r);
-                }
-            }
+            if (!owner.autoCommit) rollbackAfter(e); // its locks may be what the DDL waits for
             throw e;
         }
         Connection c = primaryForWrite();
@@ -359,21 +353,19 @@ final class ShardConnection {
             if (owner.autoCommit) commitPrimary();
             return result;
         } catch (SQLException e) {
-            if (e instanceof SchemaFence.Raced && !owner.autoCommit) {
-                try {
-                    rollback(); // it may have written uncaptured rows: none of it may commit
-                } catch (SQLException r) {
-                    e.addSuppressed(r);
-                }
-            } else if (owner.autoCommit) {
-                try {
-                    primary.rollback();
-                } catch (SQLException r) {
-                    e.addSuppressed(r);
-                }
-                dirty = false;
-            }
+            // auto-commit: the transaction opened for this write; raced: the whole transaction on
+            // this shard (it may have written uncaptured rows: none of it may commit)
+            if (owner.autoCommit || e instanceof SchemaFence.Raced) rollbackAfter(e);
             throw classified(e);
+        }
+    }
+
+    /** Rolls back this shard's part of the transaction after {@code e}, a failure of that as suppressed by it. */
+    private void rollbackAfter(SQLException e) {
+        try {
+            rollback();
+        } catch (SQLException r) {
+            e.addSuppressed(r);
         }
     }
 
@@ -446,7 +438,8 @@ final class ShardConnection {
             if (ac && !c.isClosed()) c.setAutoCommit(true);
         }
         // writes of this process to the tables it reshapes wait until their capture is reinstalled
-        Set<String> fenced = info.reshapedTables().isEmpty() ? null : shard.fence.begin(info.reshapedTables());
+        Set<String> reshaped = info.reshapedTables();
+        if (!reshaped.isEmpty()) shard.fence.begin(reshaped);
         boolean result;
         try {
             try (Statement st = c.createStatement()) {
@@ -465,7 +458,7 @@ final class ShardConnection {
             shard.log.finishDdl(c, position, true);
             shard.capture.install(c);
         } finally {
-            if (fenced != null) shard.fence.end(fenced);
+            if (!reshaped.isEmpty()) shard.fence.end(reshaped);
         }
         if (!ac) c.commit();
         committed(position, true);

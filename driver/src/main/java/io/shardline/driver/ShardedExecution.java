@@ -67,7 +67,7 @@ final class ShardedExecution {
             throw new SQLFeatureNotSupportedException("a query across shards that calls " + info.unknownFunction() + "(...),"
                     + " a function Shardline does not know to be free of side effects, is not supported: it may write, and"
                     + " then each shard's part would be a write of its own; give the query its shard key so that it runs on"
-                    + " one shard: " + ShardlineConnection.abbreviate(info.sql()), "0A000");
+                    + " one shard: " + StatementInfo.abbreviate(info.sql()), "0A000");
         }
         ShardlineConnection conn = owner.connection;
         int[] drop = route.dropParameters();
@@ -276,7 +276,7 @@ final class ShardedExecution {
         } catch (IllegalStateException e) {
             throw new SQLFeatureNotSupportedException("keyGenerator of " + rule.table() + " can fill "
                     + rule.keyGeneratorColumn() + " only in INSERT ... VALUES with a column list: "
-                    + ShardlineConnection.abbreviate(info.sql()), "0A000", e);
+                    + StatementInfo.abbreviate(info.sql()), "0A000", e);
         }
         int[] positions = ki.keyParameterPositions();
         int rows = positions.length;

@@ -1,5 +1,7 @@
 package io.shardline.driver;
 
+import io.shardline.routing.sql.StatementInfo;
+
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -107,7 +109,7 @@ final class ShardlineCallableStatement extends CallableStatementMethods {
             return switch (method.getName()) {
                 case "equals" -> proxy == args[0];
                 case "hashCode" -> System.identityHashCode(proxy);
-                default -> "OUT-parameter registrations of " + ShardlineConnection.abbreviate(sql);
+                default -> "OUT-parameter registrations of " + StatementInfo.abbreviate(sql);
             };
         }
         if (!method.getName().equals("registerOutParameter")) {

@@ -165,7 +165,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
         }
         if (MENTIONS_AUTOCOMMIT.matcher(sql).find()) {
             throw new SQLFeatureNotSupportedException("SET AUTOCOMMIT together with other settings is not supported by"
-                    + " Shardline: set it alone, or call Connection.setAutoCommit: " + abbreviate(sql), "0A000");
+                    + " Shardline: set it alone, or call Connection.setAutoCommit: " + StatementInfo.abbreviate(sql), "0A000");
         }
         if (analyze(sql).callsUnknownFunction()) {
             // SET @x = f() with a function that may write: the primary's alone (never a replica's), sealed
@@ -227,7 +227,7 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
             if (!autoCommit) rollback();
         } else {
             throw new SQLFeatureNotSupportedException("transaction control as SQL text is not supported by Shardline ("
-                    + abbreviate(info.sql()) + "): use Connection.setAutoCommit, setSavepoint, commit and rollback", "0A000");
+                    + StatementInfo.abbreviate(info.sql()) + "): use Connection.setAutoCommit, setSavepoint, commit and rollback", "0A000");
         }
     }
 
@@ -275,17 +275,6 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
     }
 
     /**
-     * Gives the physical connections back to Shardline's pools once nothing of this connection
-     * needs them: no statement is open (so no result set, no generated keys or update count left
-     * to read) and no transaction is (auto-commit mode, or just after commit or rollback). The
-     * next statement takes them again, set up as this connection says (auto-commit, read-only,
-     * isolation, holdability, network timeout). Why: an application's own pool over Shardline
-     * (Spring Boot's HikariCP) keeps its logical connections open while idle; if each kept its
-     * physical connections, an outer pool larger than Shardline's would starve it. A connection
-     * that carries session state the pool cannot reset ({@code SET} by SQL, a schema or catalog
-     * switch) or that handed out something of a physical connection keeps them until it closes.
-     */
-    /**
      * State on the physical connections that HikariCP does not reset when they go back (it resets
      * auto-commit, read-only, isolation, network timeout, and catalog/schema only to configured
      * ones): {@code SET ...} by SQL, a schema or catalog switch, client info, a type map. Such
@@ -296,6 +285,17 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
         return !sessionStatements.isEmpty() || schema != null || catalog != null || physicalStateSet;
     }
 
+    /**
+     * Gives the physical connections back to Shardline's pools once nothing of this connection
+     * needs them: no statement is open (so no result set, no generated keys or update count left
+     * to read) and no transaction is (auto-commit mode, or just after commit or rollback). The
+     * next statement takes them again, set up as this connection says (auto-commit, read-only,
+     * isolation, holdability, network timeout). Why: an application's own pool over Shardline
+     * (Spring Boot's HikariCP) keeps its logical connections open while idle; if each kept its
+     * physical connections, an outer pool larger than Shardline's would starve it. A connection
+     * that carries session state the pool cannot reset ({@code SET} by SQL, a schema or catalog
+     * switch) or that handed out something of a physical connection keeps them until it closes.
+     */
     private void releaseIfIdle() {
         if (closed || !statements.isEmpty() || physicalHandedOut) return;
         if (carriesSessionState()) return;
@@ -309,10 +309,6 @@ final class ShardlineConnection implements Connection, ShardlineSession, Routing
         }
     }
 
-    static String abbreviate(String sql) {
-        String s = sql.strip().replaceAll("\\s+", " ");
-        return s.length() <= 200 ? s : s.substring(0, 197) + "...";
-    }
 
     // ------------------------------------------------------------------ java.sql.Connection
 

@@ -394,7 +394,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
             i = end;
         }
         if (next != count) {
-            throw new SQLException(count + " parameters bound but " + next + " used: " + ShardlineConnection.abbreviate(sql), "07001");
+            throw new SQLException(count + " parameters bound but " + next + " used: " + StatementInfo.abbreviate(sql), "07001");
         }
         return out.toString();
     }
@@ -441,7 +441,7 @@ class ShardlinePreparedStatement extends ShardlineStatement implements PreparedS
     public ResultSet executeQuery() throws SQLException {
         if (info.kind() != StatementInfo.Kind.READ) {
             if (!run()) {
-                throw new SQLException("statement did not return a result set: " + ShardlineConnection.abbreviate(sql), "02000");
+                throw new SQLException("statement did not return a result set: " + StatementInfo.abbreviate(sql), "02000");
             }
             return currentResultSet;
         }

@@ -275,7 +275,7 @@ final class ShardlineRuntime implements AutoCloseable {
             List<ReplicaApplier> appliers = new ArrayList<>();
             for (Node r : s.replicas) appliers.add(r.applier);
             s.maintenance = new LogMaintenance(s.name, s.primary.replicationPool, s.log, appliers,
-                    topology.replication().logAlertEntries(), topology.reads().maxLag().toMillis(), listener, applying);
+                    topology.replication().logAlertEntries(), topology.reads().maxLag().toMillis(), listener);
             maintenance.scheduleWithFixedDelay(s.maintenance::run, 1, 1, TimeUnit.SECONDS);
             heartbeat.scheduleWithFixedDelay(s.maintenance::heartbeat, 250, 250, TimeUnit.MILLISECONDS);
         }

@@ -244,7 +244,7 @@ class ShardlineStatement implements Statement {
     @Override
     public ResultSet executeQuery(String sql) throws SQLException {
         if (!run(sql, NO_GENERATED_KEYS, null, null)) {
-            throw new SQLException("statement did not return a result set: " + ShardlineConnection.abbreviate(sql), "02000");
+            throw new SQLException("statement did not return a result set: " + StatementInfo.abbreviate(sql), "02000");
         }
         return currentResultSet;
     }

@@ -35,7 +35,6 @@ public final class LogMaintenance {
     private final long alertEntries;
     private final long lagAlertMillis;
     private final ReplicationListener listener;
-    private final boolean prune;
 
     private long prunedUpTo = -1;
     private volatile long head;
@@ -54,16 +53,6 @@ public final class LogMaintenance {
      */
     public LogMaintenance(String shard, DataSource primary, ReplicationLog log, List<ReplicaApplier> appliers,
                           long alertEntries, long lagAlertMillis, ReplicationListener listener) {
-        this(shard, primary, log, appliers, alertEntries, lagAlertMillis, listener, true);
-    }
-
-    /**
-     * @param prune false when the appliers only watch ({@code appliers: external}): the process
-     *              that applies prunes; one that watches measures and alerts only
-     */
-    public LogMaintenance(String shard, DataSource primary, ReplicationLog log, List<ReplicaApplier> appliers,
-                          long alertEntries, long lagAlertMillis, ReplicationListener listener, boolean prune) {
-        this.prune = prune;
         this.shard = shard;
         this.primary = primary;
         this.log = log;
@@ -142,7 +131,10 @@ public final class LogMaintenance {
             try {
                 long h = log.head(c);
                 head = h;
-                // the process that applies prunes; one that only watches reads how far it got
+                // the process that applies prunes; one whose appliers only watch (a replicator
+                // applies: appliers external) reads how far it got
+                boolean prune = true;
+                for (ReplicaApplier a : appliers) prune &= !a.isWatching();
                 if (prunedUpTo < 0 || !prune) prunedUpTo = log.oldestPosition(c) - 1;
                 long safe = prune ? h : prunedUpTo;
                 for (ReplicaApplier a : appliers) safe = Math.min(safe, a.appliedPosition());

@@ -98,7 +98,7 @@ public final class ReplicaApplier implements AutoCloseable {
     /**
      * How long a DDL entry may stay running without a heartbeat before appliers report its process
      * as dead (system property {@code shardline.replication.ddlOrphanMillis}, default 30 s; the
-     * running process refreshes the heartbeat every second).
+     * running process refreshes the heartbeat every 250 ms).
      */
     private final long ddlOrphanMillis = Long.getLong("shardline.replication.ddlOrphanMillis", 30_000L);
     private volatile ReplicaState state = ReplicaState.CATCHING_UP;
@@ -775,12 +775,8 @@ public final class ReplicaApplier implements AutoCloseable {
         }
         throw new PoisonEntryException(e.position(), "DDL at log position " + e.position() + " was started on the primary by a"
                 + " process that stopped before it recorded the outcome (no heartbeat for " + silentFor / 1000 + " s); whether it"
-                + " took effect only the primary's schema tells: " + abbreviate(ddl) + " — if it did, resume the replica (the"
+                + " took effect only the primary's schema tells: " + StatementInfo.abbreviate(ddl) + " — if it did, resume the replica (the"
                 + " DDL is applied on every replica); if not, skip the entry (no replica applies it)", null);
-    }
-
-    private static String abbreviate(String sql) {
-        return sql.length() <= 200 ? sql : sql.substring(0, 200) + "...";
     }
 
     /**

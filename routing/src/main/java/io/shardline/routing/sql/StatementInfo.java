@@ -288,6 +288,15 @@ public final class StatementInfo {
         return parsed;
     }
 
+    /**
+     * SQL text as messages quote it: whitespace runs made one space, at most 200 characters (cut
+     * with {@code ...}), so an error names the statement without quoting a whole script.
+     */
+    public static String abbreviate(String sql) {
+        String s = sql.strip().replaceAll("\\s+", " ");
+        return s.length() <= 200 ? s : s.substring(0, 197) + "...";
+    }
+
     /** @return the original SQL text, unchanged */
     public String sql() {
         return sql;
