@@ -16,8 +16,11 @@ import java.util.Locale;
  * let go and timed until it has applied everything. Prints rows/s and entries/s, for H2 in memory
  * and for the local MariaDB (primary and replica as databases of the same server).
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar io.shardline.benchmarks.ApplyThroughput [rows] [perTx] [h2|mariadb|both] [appliers]</pre>
- * ({@code appliers} &gt; 1: that many runtimes on the topology apply at once, as application instances would)
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.shardline.benchmarks.ApplyThroughput [rows] [perTx] [h2|mariadb|both] [appliers] [insert|update] [applyThreads]</pre>
+ * ({@code appliers} &gt; 1: that many runtimes on the topology apply at once, as application
+ * instances would; {@code update}: the rows are inserted and applied first, and what is timed is
+ * the apply of one update of every row, in random order; {@code applyThreads}: the
+ * {@code replication.applyThreads} setting, default 1)
  */
 public final class ApplyThroughput {
 
@@ -29,6 +32,8 @@ public final class ApplyThroughput {
         APPLIERS = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         int perTx = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         String which = args.length > 2 ? args[2] : "both";
+        UPDATES = args.length > 4 && args[4].equals("update");
+        APPLY_THREADS = args.length > 5 ? Integer.parseInt(args[5]) : 1;
         System.out.println("| engine | rows | rows per transaction | apply seconds | rows/s | entries/s |");
         System.out.println("|---|---:|---:|---:|---:|---:|");
         if (!which.equals("mariadb")) {
@@ -50,6 +55,7 @@ public final class ApplyThroughput {
             if (user != null) y.append("    username: ").append(user).append("\n    password: \"").append(password).append("\"\n");
         }
         y.append("shards:\n  main:\n    primary: apply_p\n    replicas: [apply_r]\n");
+        y.append("replication:\n  applyThreads: ").append(APPLY_THREADS).append('\n');
         Path f = Files.createTempFile("apply-throughput", ".yaml");
         Files.writeString(f, y.toString());
         return f;
@@ -57,6 +63,10 @@ public final class ApplyThroughput {
 
     /** Runtimes applying to the replica at once (the 4th argument; default 1). */
     private static int APPLIERS = 1;
+    /** Time the apply of updates instead of inserts (the 5th argument). */
+    private static boolean UPDATES;
+    /** {@code replication.applyThreads} (the 6th argument). */
+    private static int APPLY_THREADS = 1;
 
     private static void measure(String engine, Path yaml, int rows, int perTx) throws Exception {
         try (ShardlineDataSource ds = ShardlineDataSource.fromYaml(yaml)) {
@@ -64,7 +74,7 @@ public final class ApplyThroughput {
                 st.execute("CREATE TABLE ev (id BIGINT PRIMARY KEY, account INT, amount DECIMAL(12,2), note VARCHAR(40))");
             }
             if (!ds.awaitReplication(Duration.ofSeconds(30))) throw new IllegalStateException("replica not ready");
-            ds.pauseReplica("apply_r");
+            if (!UPDATES) ds.pauseReplica("apply_r");
             try (Connection c = ds.getConnection();
                  PreparedStatement ps = c.prepareStatement("INSERT INTO ev (id, account, amount, note) VALUES (?, ?, ?, ?)")) {
                 c.setAutoCommit(perTx == 1);
@@ -78,6 +88,23 @@ public final class ApplyThroughput {
                 }
                 if (perTx > 1) c.commit();
             }
+            if (UPDATES) {
+                if (!ds.awaitReplication(Duration.ofMinutes(10))) throw new IllegalStateException("inserts not applied");
+                ds.pauseReplica("apply_r");
+                int[] order = new java.util.Random(42).ints(0, rows).distinct().limit(rows).toArray();
+                try (Connection c = ds.getConnection();
+                     PreparedStatement ps = c.prepareStatement("UPDATE ev SET amount = amount + 1, note = ? WHERE id = ?")) {
+                    c.setAutoCommit(perTx == 1);
+                    for (int i = 0; i < order.length; i++) {
+                        ps.setString(1, "updated " + i);
+                        ps.setLong(2, order[i]);
+                        ps.executeUpdate();
+                        if (perTx > 1 && i % perTx == perTx - 1) c.commit();
+                    }
+                    if (perTx > 1) c.commit();
+                }
+                engine += ", updates";
+            }
             long t0 = System.nanoTime();
             // more application instances on the same topology: their appliers compete for the
             // replica (its watermark lock lets one apply at a time)
@@ -88,6 +115,7 @@ public final class ApplyThroughput {
             double s = (System.nanoTime() - t0) / 1e9;
             for (ShardlineDataSource o : others) o.close();
             if (APPLIERS > 1) engine += ", " + APPLIERS + " appliers";
+            engine += ", applyThreads " + APPLY_THREADS;
             int entries = (rows + perTx - 1) / perTx;
             System.out.printf(Locale.ROOT, "| %s | %,d | %d | %.2f | %,.0f | %,.0f |%n", engine, rows, perTx, s, rows / s, entries / s);
         }

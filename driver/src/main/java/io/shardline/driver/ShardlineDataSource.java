@@ -296,7 +296,7 @@ public final class ShardlineDataSource implements DataSource, AutoCloseable {
         return a;
     }
 
-    private ReplicaApplier applier(String name) {
+    ReplicaApplier applier(String name) {
         for (ShardlineRuntime.Shard s : runtime.shards) {
             for (ShardlineRuntime.Node r : s.replicas) if (r.name.equals(name)) return r.applier;
         }

@@ -349,10 +349,10 @@ final class ShardlineRuntime implements AutoCloseable {
         for (int i = 0; i < replicas.length; i++) {
             Topology.ReplicaConfig r = sc.replicas().get(i);
             Topology.DataSourceConfig ds = topology.dataSource(r.dataSource());
-            // a replica's: its applier's, and one for verify/resync
-            Node n = new Node(ds.name(), pool(ds, false), replicationPool(ds, 2), r.weight());
+            // a replica's: its applier's (one per lane), and one for verify/resync
+            Node n = new Node(ds.name(), pool(ds, false), replicationPool(ds, rc.applyThreads() + 1), r.weight());
             n.applier = new ReplicaApplier(ds.name(), primary.replicationPool, n.replicationPool, rc.schema(), rc.batchSize(),
-                    rc.initialBackoff(), rc.maxBackoff(), analyzer, rc.applyInterval(), listener);
+                    rc.initialBackoff(), rc.maxBackoff(), analyzer, rc.applyInterval(), listener, rc.applyThreads());
             replicas[i] = n;
         }
         return new Shard(sc.index(), sc.name(), primary, replicas, log, dialect,

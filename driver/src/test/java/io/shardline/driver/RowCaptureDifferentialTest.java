@@ -33,7 +33,25 @@ class RowCaptureDifferentialTest {
 
     @PerEngine
     void randomConcurrentDmlLeavesEveryReplicaIdentical(Engine engine) throws Exception {
-        topo = TestTopology.on(engine).replicas(2).build();
+        topo = TestTopology.on(engine).replicas(2).replication("applyThreads", "1").build();
+        randomConcurrentDml(engine);
+    }
+
+    /**
+     * The same, with the appliers applying each round in lanes on several replica connections
+     * (writesets): rounds are made large by a scheduled apply, and each replica must have applied
+     * rounds in more than one lane, or the test proves nothing about them.
+     */
+    @PerEngine
+    void randomConcurrentDmlAppliedInParallelLanesLeavesEveryReplicaIdentical(Engine engine) throws Exception {
+        topo = TestTopology.on(engine).replicas(2).applyInterval("40ms").replication("applyThreads", "4").build();
+        randomConcurrentDml(engine);
+        for (int r = 0; r < 2; r++) {
+            assertThat(topo.dataSource().applier(topo.replicaName(0, r)).laneRounds()).as("rounds applied in lanes").isPositive();
+        }
+    }
+
+    private void randomConcurrentDml(Engine engine) throws Exception {
         ShardlineDataSource ds = topo.dataSource();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE acc (id INT PRIMARY KEY, k INT NOT NULL, x INT NOT NULL, note VARCHAR(40),"
@@ -41,6 +59,8 @@ class RowCaptureDifferentialTest {
             st.execute("CREATE TABLE child (id INT PRIMARY KEY, acc_id INT NOT NULL, v INT,"
                     + " FOREIGN KEY (acc_id) REFERENCES acc (id) ON DELETE CASCADE)" + engine.tableOptions());
             st.execute("CREATE TABLE tag (acc_id INT NOT NULL, label VARCHAR(20))" + engine.tableOptions());
+            // no foreign key: on MariaDB too its rows may be applied in different lanes
+            st.execute("CREATE TABLE item (id BIGINT PRIMARY KEY, v INT NOT NULL)" + engine.tableOptions());
             for (int i = 1; i <= 100; i++) {
                 st.executeUpdate("INSERT INTO acc VALUES (" + i + ", " + (i % 50) + ", 0, 'seed', " + i + ".5, 0.1)");
             }
@@ -69,7 +89,7 @@ class RowCaptureDifferentialTest {
             assertThat(topo.status(topo.replicaName(0, r)).state()).isNotEqualTo("BROKEN");
         }
         try (Connection p = topo.primary(); Connection r0 = topo.replica(0); Connection r1 = topo.replica(1)) {
-            for (String[] t : new String[][] {{"acc", "id"}, {"child", "id"}, {"tag", "acc_id, label"}}) {
+            for (String[] t : new String[][] {{"acc", "id"}, {"child", "id"}, {"tag", "acc_id, label"}, {"item", "id"}}) {
                 List<List<String>> expected = TestTopology.dump(p, t[0], t[1]);
                 assertThat(TestTopology.dump(r0, t[0], t[1])).as(t[0] + " on replica 0").isEqualTo(expected);
                 assertThat(TestTopology.dump(r1, t[0], t[1])).as(t[0] + " on replica 1").isEqualTo(expected);
@@ -121,7 +141,7 @@ class RowCaptureDifferentialTest {
     private static void operation(Connection c, Engine engine, SplittableRandom rnd) throws SQLException {
         int id = 1 + rnd.nextInt(IDS);
         int k = rnd.nextInt(50);
-        switch (rnd.nextInt(12)) {
+        switch (rnd.nextInt(15)) {
             case 0, 1 -> update(c, "INSERT INTO acc VALUES (?, ?, 0, ?, ?, ?)", id, k, "n" + rnd.nextInt(1000),
                     new java.math.BigDecimal(rnd.nextInt(100000)).movePointLeft(4), rnd.nextDouble());
             case 2 -> update(c, "UPDATE acc SET x = x + 1 WHERE k >= ?", k);
@@ -142,6 +162,8 @@ class RowCaptureDifferentialTest {
             case 8 -> update(c, "INSERT INTO child VALUES (?, ?, ?)", rnd.nextInt(2000), id, rnd.nextInt(100));
             case 9 -> update(c, "INSERT INTO tag VALUES (?, ?)", id % 40, "t" + rnd.nextInt(5));
             case 10 -> update(c, "UPDATE tag SET label = ? WHERE acc_id = ?", "u" + rnd.nextInt(5), id % 40);
+            case 12 -> update(c, "INSERT INTO item VALUES (?, ?)", (long) id, k);
+            case 13 -> update(c, "UPDATE item SET v = v + 1, id = id + 1000 WHERE id BETWEEN ? AND ?", (long) id, id + 3L);
             default -> update(c, "DELETE FROM tag WHERE acc_id = ? AND label = ?", id % 40, "t" + rnd.nextInt(5));
         }
     }

@@ -75,11 +75,24 @@ public final class Topology {
      * @param appliers {@code embedded} (every application runtime applies the log to the replicas;
      *                 the default) or {@code external} (a {@code shardline replicate} process does;
      *                 the application only watches the replicas' positions)
+     * @param applyThreads how many replica connections an applier may apply a round's entries on at
+     *                 once, entries that touch common rows always on the same one (writesets)
      */
     public record ReplicationConfig(String mode, String ackReplicas, Duration ackTimeout,
                                     Duration applyInterval, Duration initialBackoff,
                                     Duration maxBackoff, String schema, int batchSize,
-                                    long logAlertEntries, String appliers) {
+                                    long logAlertEntries, String appliers, int applyThreads) {
+        /** The default of {@code applyThreads}. */
+        public static final int DEFAULT_APPLY_THREADS = 4;
+
+        /** Settings with the default {@code applyThreads}. */
+        public ReplicationConfig(String mode, String ackReplicas, Duration ackTimeout, Duration applyInterval,
+                                 Duration initialBackoff, Duration maxBackoff, String schema, int batchSize,
+                                 long logAlertEntries, String appliers) {
+            this(mode, ackReplicas, ackTimeout, applyInterval, initialBackoff, maxBackoff, schema, batchSize,
+                    logAlertEntries, appliers, DEFAULT_APPLY_THREADS);
+        }
+
         /** Settings with embedded appliers. */
         public ReplicationConfig(String mode, String ackReplicas, Duration ackTimeout, Duration applyInterval,
                                  Duration initialBackoff, Duration maxBackoff, String schema, int batchSize,
@@ -102,7 +115,7 @@ public final class Topology {
         /** The same settings with {@code appliers} replaced (a replicator always applies). */
         public ReplicationConfig withAppliers(String appliers) {
             return new ReplicationConfig(mode, ackReplicas, ackTimeout, applyInterval, initialBackoff, maxBackoff,
-                    schema, batchSize, logAlertEntries, appliers);
+                    schema, batchSize, logAlertEntries, appliers, applyThreads);
         }
 
         /**

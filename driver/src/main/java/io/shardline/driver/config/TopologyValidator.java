@@ -42,7 +42,7 @@ final class TopologyValidator {
             "boundaries");
     private static final List<String> KEY_GENERATOR_KEYS = List.of("column", "type");
     private static final List<String> REPLICATION_KEYS = List.of("mode", "ackReplicas", "ackTimeout",
-            "applyInterval", "retry", "schema", "batchSize", "logAlertEntries", "appliers");
+            "applyInterval", "retry", "schema", "batchSize", "logAlertEntries", "appliers", "applyThreads");
     private static final List<String> APPLIERS = List.of("embedded", "external");
     private static final List<String> RETRY_KEYS = List.of("initialBackoff", "maxBackoff");
     private static final List<String> READS_KEYS = List.of("balancer", "consistency", "maxLag", "fallbackToPrimary",
@@ -513,13 +513,19 @@ final class TopologyValidator {
                 : Integer.valueOf((int) d.logAlertEntries());
         String appliers = m.containsKey("appliers")
                 ? yaml.choice(m.get("appliers").value(), "replication.appliers", APPLIERS) : d.appliers();
+        Integer applyThreads = m.containsKey("applyThreads")
+                ? yaml.integer(m.get("applyThreads").value(), "replication.applyThreads", 1) : Integer.valueOf(d.applyThreads());
+        if (applyThreads != null && applyThreads > 64) {
+            yaml.problemAt(m.get("applyThreads").value(), "replication.applyThreads", "at most 64 (one replica connection each)");
+            applyThreads = null;
+        }
         if (mode == null || ackReplicas == null || ackTimeout == null || applyInterval == null
                 || initialBackoff == null || maxBackoff == null || schema == null || batchSize == null
-                || logAlertEntries == null || appliers == null) {
+                || logAlertEntries == null || appliers == null || applyThreads == null) {
             return d;
         }
         return new Topology.ReplicationConfig(mode, ackReplicas, ackTimeout, applyInterval, initialBackoff,
-                maxBackoff, schema, batchSize, logAlertEntries, appliers);
+                maxBackoff, schema, batchSize, logAlertEntries, appliers, applyThreads);
     }
 
     private Topology.ReadConfig reads(Entry entry) {

@@ -131,11 +131,12 @@ class TopologyLoaderTest {
                   retry: { initialBackoff: 250ms, maxBackoff: 1h }
                   schema: repl_meta
                   batchSize: 50
+                  applyThreads: 8
                 reads: { balancer: least-lag, consistency: eventual, maxLag: 1d, fallbackToPrimary: false }
                 """);
         assertThat(t.replication()).isEqualTo(new Topology.ReplicationConfig("sync", "2",
                 Duration.ofMillis(1500), Duration.ofMinutes(2), Duration.ofMillis(250), Duration.ofHours(1),
-                "repl_meta", 50, 1_000_000L));
+                "repl_meta", 50, 1_000_000L, "embedded", 8));
         assertThat(t.replication().sync()).isTrue();
         assertThat(t.reads()).isEqualTo(new Topology.ReadConfig("least-lag", "eventual", Duration.ofDays(1), false));
     }
@@ -351,6 +352,7 @@ class TopologyLoaderTest {
                   ackTimeout: 5 parsecs
                   applyInterval: -1s
                   batchSize: lots
+                  applyThreads: 65
                 reads:
                   fallbackToPrimary: maybe
                 """)).containsExactly(
@@ -359,7 +361,8 @@ class TopologyLoaderTest {
                 "topology.yaml:8:15: replication.ackTimeout: bad duration '5 parsecs' (use e.g. 500ms, 5s, 2m)",
                 "topology.yaml:9:18: replication.applyInterval: bad duration '-1s' (use e.g. 500ms, 5s, 2m)",
                 "topology.yaml:10:14: replication.batchSize: bad integer 'lots'",
-                "topology.yaml:12:22: reads.fallbackToPrimary: bad boolean 'maybe' (use true or false)");
+                "topology.yaml:11:17: replication.applyThreads: at most 64 (one replica connection each)",
+                "topology.yaml:13:22: reads.fallbackToPrimary: bad boolean 'maybe' (use true or false)");
     }
 
     @Test

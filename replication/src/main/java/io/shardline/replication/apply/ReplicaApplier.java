@@ -18,12 +18,18 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -90,6 +96,18 @@ public final class ReplicaApplier implements AutoCloseable {
     private long holeSeenNanos;
     private static final long HOLE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private RowStatements rowStatements;
+    /** Lanes 1.. of a parallel round ({@link #applyInLanes}); lane 0 is {@link #rowStatements}. */
+    private RowStatements[] laneStatements;
+    private ReplicaTables tables;
+    private final int applyThreads;
+    private ExecutorService laneThreads;
+    /** Rounds applied in more than one lane (tests, status). */
+    private volatile long laneRounds;
+    /**
+     * A round applies in lanes only with at least this many rows: below it one connection's single
+     * commit is cheaper than several (an applier that keeps up applies a few entries per round).
+     */
+    static final int MIN_LANE_ROWS = 64;
     private boolean referentialIntegrityOff;
     private volatile long skipPosition;
     /** The position a BROKEN replica was resumed at (an operator's "it took effect" for a DDL entry whose process died). */
@@ -128,7 +146,7 @@ public final class ReplicaApplier implements AutoCloseable {
                           int batchSize, Duration initialBackoff, Duration maxBackoff,
                           StatementAnalyzer analyzer) {
         this(name, primary, replica, configuredSchema, batchSize, initialBackoff, maxBackoff, analyzer, Duration.ZERO,
-                ReplicationListener.logging());
+                ReplicationListener.logging(), 1);
     }
 
     /**
@@ -138,10 +156,15 @@ public final class ReplicaApplier implements AutoCloseable {
      *     polling for commits of other processes); a positive interval applies in scheduled
      *     batches, that long apart once caught up
      * @param listener      told about state changes and BROKEN entries
+     * @param applyThreads  lanes a round may apply at once, on that many replica connections
+     *     ({@code 1}: every round on one connection, in log order; see {@link Writesets})
      */
     public ReplicaApplier(String name, DataSource primary, DataSource replica, String configuredSchema,
                           int batchSize, Duration initialBackoff, Duration maxBackoff,
-                          StatementAnalyzer analyzer, Duration applyInterval, ReplicationListener listener) {
+                          StatementAnalyzer analyzer, Duration applyInterval, ReplicationListener listener,
+                          int applyThreads) {
+        if (applyThreads < 1) throw new IllegalArgumentException("applyThreads must be at least 1: " + applyThreads);
+        this.applyThreads = applyThreads;
         this.applyIntervalNanos = applyInterval.toNanos();
         this.listener = listener;
         this.name = name;
@@ -575,6 +598,7 @@ public final class ReplicaApplier implements AutoCloseable {
                 primaryCatalog = p.getCatalog();
                 replicaCatalog = r.getCatalog();
                 rowStatements = new RowStatements(rl.dialect(), primaryCatalog);
+                tables = new ReplicaTables(rl.dialect(), primaryCatalog, replicaCatalog);
                 replicaLog = rl;
             }
             if (replicaLog.dialect() == Dialect.H2 && !referentialIntegrityOff) {
@@ -587,12 +611,7 @@ public final class ReplicaApplier implements AutoCloseable {
                 }
                 referentialIntegrityOff = true;
             }
-            if (replicaLog.dialect() == Dialect.MYSQL) {
-                // TIMESTAMP images travel as epoch seconds (FROM_UNIXTIME): read at UTC, no DST ambiguity
-                try (Statement st = r.createStatement()) {
-                    st.execute("SET time_zone = '+00:00'");
-                }
-            }
+            prepareSession(r);
             r.setAutoCommit(false);
             try {
                 return applyLocked(r, p, limit);
@@ -613,6 +632,22 @@ public final class ReplicaApplier implements AutoCloseable {
                     // the pool discards a broken connection
                 }
             }
+        }
+    }
+
+    /**
+     * Readies a replica connection for a round's transaction. MySQL: TIMESTAMP images travel as
+     * epoch seconds (FROM_UNIXTIME), read at UTC, so no DST ambiguity; with lanes, the transaction
+     * runs at READ COMMITTED (for the next transaction only, the pooled session keeps its level):
+     * lanes touch disjoint rows, and at REPEATABLE READ InnoDB's gap locks (a delete of an absent
+     * key, an insert next to it) would still make one lane wait for another's commit, which waits
+     * for all lanes.
+     */
+    private void prepareSession(Connection c) throws SQLException {
+        if (replicaLog.dialect() != Dialect.MYSQL) return;
+        try (Statement st = c.createStatement()) {
+            st.execute("SET time_zone = '+00:00'");
+            if (applyThreads > 1) st.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
         }
     }
 
@@ -644,7 +679,10 @@ public final class ReplicaApplier implements AutoCloseable {
     private int applyLocked(Connection r, Connection p, int limit, boolean batched) throws SQLException, PoisonEntryException {
         rowStatements.batching(batched);
         ReplicationLog.Watermark w = replicaLog.lockWatermark(r);
-        if (w.position() > appliedPosition) publish(w.position(), 0, 0);
+        if (w.position() > appliedPosition) {
+            if (appliedPosition >= 0) tables.forget(); // another process applied: maybe a DDL too
+            publish(w.position(), 0, 0);
+        }
         List<ReplicationLog.Entry> entries = primaryLog.readAfter(p, w.position(), limit);
         if (entries.isEmpty()) {
             r.commit();
@@ -664,6 +702,10 @@ public final class ReplicaApplier implements AutoCloseable {
         for (int i = 0; i < run; i++) anyChanges |= entries.get(i).hasChanges();
         Map<Long, List<byte[]>> changes = anyChanges
                 ? primaryLog.changesBetween(p, done, entries.get(run - 1).position()) : Map.of();
+        if (batched && applyThreads > 1) {
+            int applied = applyInLanes(r, entries, run, changes);
+            if (applied > 0) return applied;
+        }
         long doneAt = 0;
         int count = 0;
         Map<String, PreparedStatement> prepared = new HashMap<>();
@@ -696,6 +738,7 @@ public final class ReplicaApplier implements AutoCloseable {
                         throw new PoisonEntryException(e.position(), "log entry " + e.position() + " is unreadable: " + ex.getMessage(), ex);
                     }
                     closeAll(prepared);
+                    tables.forget();
                     if (!applyDdl(r, e, statements, w.ddlAttempt() == e.position())) return 0;
                     publish(e.position(), e.committedAtMillis(), 1);
                     return 1;
@@ -741,6 +784,151 @@ public final class ReplicaApplier implements AutoCloseable {
         r.commit();
         publish(done, doneAt, count);
         return count;
+    }
+
+    /**
+     * Applies the round's leading row entries (up to the first DDL entry, entry to skip or
+     * unreadable change) in lanes that touch disjoint rows ({@link Writesets}): lane 0 on the
+     * round's connection {@code r}, which holds the watermark lock, the others each on a replica
+     * connection of its own, all at once. Nothing commits before every lane has applied; then lanes
+     * 1.. commit, and lane 0 commits last with the watermark. A lane that fails undoes every lane
+     * and the round is applied again on one connection ({@link BatchFailed}), which pins the failure
+     * on its entry. Only a crash between the lanes' commits and the watermark's re-applies some
+     * changes in the next round, which the idempotent row statements absorb; rows of tables without
+     * a primary key (whose re-applied insert would add a copy) are always in lane 0.
+     *
+     * @return the entries applied, or 0 when the round is applied on one connection instead (too
+     *     few rows, or writesets that do not split)
+     */
+    private int applyInLanes(Connection r, List<ReplicationLog.Entry> entries, int run, Map<Long, List<byte[]>> changes)
+            throws SQLException {
+        List<RowChange[]> decoded = new ArrayList<>();
+        int rows = 0;
+        for (int i = 0; i < run; i++) {
+            ReplicationLog.Entry e = entries.get(i);
+            if (e.isRunningDdl() || e.isDdl() || e.position() == skipPosition) break;
+            List<byte[]> raw = e.hasChanges() ? changes.getOrDefault(e.position(), List.of()) : List.of();
+            RowChange[] chs = new RowChange[raw.size()];
+            try {
+                for (int j = 0; j < chs.length; j++) chs[j] = LogEntryCodec.decodeChange(raw.get(j));
+            } catch (IllegalArgumentException ex) {
+                break; // the one-connection path names the entry
+            }
+            decoded.add(chs);
+            rows += chs.length;
+        }
+        if (decoded.size() < 2 || rows < MIN_LANE_ROWS) return 0;
+        int[] laneOf = Writesets.lanes(decoded, applyThreads, tables.on(r));
+        int lanes = 0;
+        for (int l : laneOf) lanes = Math.max(lanes, l + 1);
+        if (lanes < 2) return 0;
+        List<List<RowChange>> work = new ArrayList<>();
+        for (int l = 0; l < lanes; l++) work.add(new ArrayList<>());
+        for (int i = 0; i < laneOf.length; i++) java.util.Collections.addAll(work.get(laneOf[i]), decoded.get(i));
+        if (laneThreads == null) {
+            laneStatements = new RowStatements[applyThreads];
+            for (int l = 1; l < applyThreads; l++) laneStatements[l] = new RowStatements(replicaLog.dialect(), primaryCatalog);
+            AtomicInteger seq = new AtomicInteger();
+            laneThreads = Executors.newFixedThreadPool(applyThreads - 1, task -> {
+                Thread t = new Thread(task, "shardline-applier-" + name + "-lane-" + seq.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        List<Future<Connection>> others = new ArrayList<>();
+        for (int l = 1; l < lanes; l++) {
+            int lane = l;
+            others.add(laneThreads.submit(() -> applyLane(null, laneStatements[lane], work.get(lane))));
+        }
+        List<Connection> applied = new ArrayList<>();
+        Throwable failure = null;
+        try {
+            applyLane(r, rowStatements, work.get(0));
+        } catch (SQLException | RuntimeException e) {
+            failure = e;
+        }
+        for (Future<Connection> f : others) {
+            try {
+                applied.add(f.get());
+            } catch (ExecutionException e) {
+                if (failure == null) failure = e.getCause();
+                else failure.addSuppressed(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (failure == null) failure = e;
+            }
+        }
+        try {
+            if (failure != null) {
+                for (Connection c : applied) rollbackQuietly(c);
+                throw new BatchFailed(failure instanceof SQLException s ? s : new SQLException(failure.toString(), failure));
+            }
+            // every lane applied: commit them, the watermark's lane last
+            for (Connection c : applied) c.commit();
+        } finally {
+            for (Connection c : applied) closeLane(c);
+        }
+        ReplicationLog.Entry last = entries.get(decoded.size() - 1);
+        replicaLog.advanceWatermark(r, last.position());
+        r.commit();
+        laneRounds++;
+        publish(last.position(), last.committedAtMillis(), decoded.size());
+        return decoded.size();
+    }
+
+    /**
+     * Applies one lane's changes in order: on {@code r} (lane 0, in the round's transaction), or
+     * on a connection of its own, which is returned with its transaction open (the caller commits
+     * or rolls it back and closes it).
+     */
+    private Connection applyLane(Connection r, RowStatements statements, List<RowChange> lane) throws SQLException {
+        Connection c = r != null ? r : replica.getConnection();
+        Map<String, PreparedStatement> prepared = new HashMap<>();
+        try {
+            if (r == null) {
+                prepareSession(c);
+                c.setAutoCommit(false);
+            }
+            statements.batching(true);
+            for (RowChange ch : lane) statements.apply(c, prepared, ch);
+            statements.flush();
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            if (r == null) {
+                rollbackQuietly(c);
+                closeLane(c);
+            }
+            throw e;
+        } finally {
+            statements.discard();
+            closeAll(prepared);
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // a connection that failed: the pool discards it, the server rolls back
+        }
+    }
+
+    private static void closeLane(Connection c) {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // discarded below by the pool if broken
+        }
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // nothing to do
+        }
+    }
+
+    /** Rounds this applier applied in more than one lane since it started. */
+    public long laneRounds() {
+        return laneRounds;
     }
 
     /**
@@ -922,5 +1110,7 @@ public final class ReplicaApplier implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        ExecutorService lanes = laneThreads;
+        if (lanes != null) lanes.shutdownNow();
     }
 }

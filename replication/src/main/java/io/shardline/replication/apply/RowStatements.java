@@ -47,15 +47,17 @@ final class RowStatements {
     /** Rows per JDBC batch at most. */
     private static final int MAX_BATCH = 1000;
     /**
-     * Upserts or deletes added to a JDBC batch and not executed yet, all of one statement: a change
-     * that needs another statement executes them first, so the changes still run in log order.
-     * Why: consecutive changes of one table and operation (a bulk insert, many small transactions
-     * into one table) then cost one round trip per batch instead of one per row (Connector/J sends
-     * a batch of inserts as multi-row INSERTs, see {@code rewriteBatchedStatements} on the
-     * replication pools). Updates are not batched: their row count tells a diverged replica.
+     * Changes added to a JDBC batch and not executed yet, all of one statement: a change that needs
+     * another statement executes them first, so the changes still run in log order. Why:
+     * consecutive changes of one table and operation (a bulk insert, many small transactions into
+     * one table, an update of many rows) then cost one round trip per batch instead of one per row
+     * (Connector/J sends a batch of inserts as multi-row INSERTs and other batches as one
+     * multi-statement request, see {@code rewriteBatchedStatements} on the replication pools).
      */
     private PreparedStatement pending;
     private int pendingRows;
+    /** The pending batch is of updates: each must have matched a row (see {@link #flush}). */
+    private boolean pendingUpdates;
     private boolean batching;
 
     /** Whether this round adds upserts and deletes to batches; {@link #flush} before anything that depends on them. */
@@ -63,19 +65,37 @@ final class RowStatements {
         batching = on;
     }
 
-    /** Executes the batched changes (before the watermark moves, and before any other statement). */
+    /**
+     * Executes the batched changes (before the watermark moves, and before any other statement).
+     * An update that matched no row is fine only if its row already carries the new key (applied
+     * before), which only the statements in order can tell (a later update of the batch may have
+     * moved that key on): such a batch fails with {@link #UNMATCHED_UPDATE}, and the round runs
+     * again statement by statement, where each update is checked right after it ran.
+     */
     void flush() throws SQLException {
         PreparedStatement ps = pending;
         if (ps == null) return;
+        boolean updates = pendingUpdates;
         pending = null;
         pendingRows = 0;
-        ps.executeBatch();
+        pendingUpdates = false;
+        int[] counts = ps.executeBatch();
+        if (!updates) return;
+        for (int c : counts) {
+            if (c == 0 || c == java.sql.Statement.SUCCESS_NO_INFO) {
+                throw new SQLException("an update in a batch matched no row on the replica (" + c + ")", UNMATCHED_UPDATE);
+            }
+        }
     }
+
+    /** SQLState of a batch with an update that matched no row: not a failure by itself, see {@link #flush}. */
+    static final String UNMATCHED_UPDATE = "22000";
 
     /** Forgets batched changes after the round's transaction was rolled back. */
     void discard() {
         pending = null;
         pendingRows = 0;
+        pendingUpdates = false;
     }
 
     /** Applies {@code ch} through {@code prepared} (statements of this round, by SQL text). */
@@ -137,7 +157,7 @@ final class RowStatements {
 
     private void applyPlain(Connection r, Map<String, PreparedStatement> prepared, RowChange ch) throws SQLException {
         PreparedStatement ps = statement(r, prepared, sql(ch));
-        boolean batch = batching && ch.op() != RowChange.Op.UPDATE;
+        boolean batch = batching;
         if (pending != null && (!batch || pending != ps)) flush();
         int n = 0;
         switch (ch.op()) {
@@ -151,6 +171,7 @@ final class RowStatements {
         if (batch) {
             ps.addBatch();
             pending = ps;
+            pendingUpdates = ch.op() == RowChange.Op.UPDATE;
             if (++pendingRows >= MAX_BATCH) flush();
             return;
         }

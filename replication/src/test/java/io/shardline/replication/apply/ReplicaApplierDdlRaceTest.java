@@ -191,7 +191,7 @@ class ReplicaApplierDdlRaceTest {
                     public void broken(String replica, long position, String error) {
                         broken.add(replica + "@" + position + ": " + error);
                     }
-                });
+                }, 1);
         appliers.add(a);
         return a;
     }
