@@ -16,11 +16,13 @@ import java.util.Locale;
  * let go and timed until it has applied everything. Prints rows/s and entries/s, for H2 in memory
  * and for the local MariaDB (primary and replica as databases of the same server).
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar io.shardline.benchmarks.ApplyThroughput [rows] [perTx] [h2|mariadb|both] [appliers] [insert|update] [applyThreads]</pre>
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.shardline.benchmarks.ApplyThroughput [rows] [perTx] [h2|mariadb|both] [appliers] [insert|update] [applyThreads] [replicaLatencyMicros]</pre>
  * ({@code appliers} &gt; 1: that many runtimes on the topology apply at once, as application
  * instances would; {@code update}: the rows are inserted and applied first, and what is timed is
  * the apply of one update of every row, in random order; {@code applyThreads}: the
- * {@code replication.applyThreads} setting, default 1)
+ * {@code replication.applyThreads} setting, default 1; {@code replicaLatencyMicros}: MariaDB only,
+ * the replica is reached through a {@link LatencyProxy} that delays each direction by that much,
+ * as a replica on another host would be)
  */
 public final class ApplyThroughput {
 
@@ -34,6 +36,7 @@ public final class ApplyThroughput {
         String which = args.length > 2 ? args[2] : "both";
         UPDATES = args.length > 4 && args[4].equals("update");
         APPLY_THREADS = args.length > 5 ? Integer.parseInt(args[5]) : 1;
+        long latency = args.length > 6 ? Long.parseLong(args[6]) : 0;
         System.out.println("| engine | rows | rows per transaction | apply seconds | rows/s | entries/s |");
         System.out.println("|---|---:|---:|---:|---:|---:|");
         if (!which.equals("mariadb")) {
@@ -43,7 +46,15 @@ public final class ApplyThroughput {
         }
         if (!which.equals("h2")) {
             List<String> urls = Databases.freshMariaDb("apply_p", "apply_r");
-            measure("MariaDB (same server)", yaml(urls.get(0), urls.get(1), null, null), rows, perTx);
+            if (latency == 0) {
+                measure("MariaDB (same server)", yaml(urls.get(0), urls.get(1), null, null), rows, perTx);
+            } else {
+                try (LatencyProxy proxy = new LatencyProxy(3306, latency)) {
+                    String replica = urls.get(1).replace(":3306/", ":" + proxy.port() + "/");
+                    measure("MariaDB (same server, replica " + latency + " us away each way)",
+                            yaml(urls.get(0), replica, null, null), rows, perTx);
+                }
+            }
         }
     }
 

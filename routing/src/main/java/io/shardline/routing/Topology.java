@@ -83,7 +83,7 @@ public final class Topology {
                                     Duration maxBackoff, String schema, int batchSize,
                                     long logAlertEntries, String appliers, int applyThreads) {
         /** The default of {@code applyThreads}. */
-        public static final int DEFAULT_APPLY_THREADS = 4;
+        public static final int DEFAULT_APPLY_THREADS = 1;
 
         /** Settings with the default {@code applyThreads}. */
         public ReplicationConfig(String mode, String ackReplicas, Duration ackTimeout, Duration applyInterval,
