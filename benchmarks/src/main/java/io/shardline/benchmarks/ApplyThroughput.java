@@ -16,10 +16,12 @@ import java.util.Locale;
  * let go and timed until it has applied everything. Prints rows/s and entries/s, for H2 in memory
  * and for the local MariaDB (primary and replica as databases of the same server).
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar io.shardline.benchmarks.ApplyThroughput [rows] [perTx] [h2|mariadb|both] [appliers] [insert|update] [applyThreads] [replicaLatencyMicros]</pre>
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.shardline.benchmarks.ApplyThroughput [rows] [perTx] [h2|mariadb|both] [appliers] [insert|update|mixed] [applyThreads] [replicaLatencyMicros]</pre>
  * ({@code appliers} &gt; 1: that many runtimes on the topology apply at once, as application
  * instances would; {@code update}: the rows are inserted and applied first, and what is timed is
- * the apply of one update of every row, in random order; {@code applyThreads}: the
+ * the apply of one update of every row, in random order; {@code mixed}: each
+ * transaction inserts an event and updates one of 1,000 accounts, so consecutive changes alternate
+ * between two statements; {@code applyThreads}: the
  * {@code replication.applyThreads} setting, default 1; {@code replicaLatencyMicros}: MariaDB only,
  * the replica is reached through a {@link LatencyProxy} that delays each direction by that much,
  * as a replica on another host would be)
@@ -35,6 +37,7 @@ public final class ApplyThroughput {
         int perTx = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         String which = args.length > 2 ? args[2] : "both";
         UPDATES = args.length > 4 && args[4].equals("update");
+        MIXED = args.length > 4 && args[4].equals("mixed");
         APPLY_THREADS = args.length > 5 ? Integer.parseInt(args[5]) : 1;
         long latency = args.length > 6 ? Long.parseLong(args[6]) : 0;
         System.out.println("| engine | rows | rows per transaction | apply seconds | rows/s | entries/s |");
@@ -76,6 +79,8 @@ public final class ApplyThroughput {
     private static int APPLIERS = 1;
     /** Time the apply of updates instead of inserts (the 5th argument). */
     private static boolean UPDATES;
+    /** Each transaction an insert and an update of another table (the 5th argument). */
+    private static boolean MIXED;
     /** {@code replication.applyThreads} (the 6th argument). */
     private static int APPLY_THREADS = 1;
 
@@ -83,22 +88,33 @@ public final class ApplyThroughput {
         try (ShardlineDataSource ds = ShardlineDataSource.fromYaml(yaml)) {
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE ev (id BIGINT PRIMARY KEY, account INT, amount DECIMAL(12,2), note VARCHAR(40))");
+                st.execute("CREATE TABLE acct (id INT PRIMARY KEY, balance DECIMAL(14,2) NOT NULL, events INT NOT NULL)");
+                StringBuilder accounts = new StringBuilder("INSERT INTO acct VALUES (0, 0, 0)");
+                for (int a = 1; a < 1000; a++) accounts.append(", (").append(a).append(", 0, 0)");
+                st.execute(accounts.toString());
             }
             if (!ds.awaitReplication(Duration.ofSeconds(30))) throw new IllegalStateException("replica not ready");
             if (!UPDATES) ds.pauseReplica("apply_r");
             try (Connection c = ds.getConnection();
-                 PreparedStatement ps = c.prepareStatement("INSERT INTO ev (id, account, amount, note) VALUES (?, ?, ?, ?)")) {
-                c.setAutoCommit(perTx == 1);
+                 PreparedStatement ps = c.prepareStatement("INSERT INTO ev (id, account, amount, note) VALUES (?, ?, ?, ?)");
+                 PreparedStatement acct = c.prepareStatement("UPDATE acct SET balance = balance + ?, events = events + 1 WHERE id = ?")) {
+                c.setAutoCommit(perTx == 1 && !MIXED);
                 for (int i = 0; i < rows; i++) {
                     ps.setLong(1, i);
                     ps.setInt(2, i % 1000);
                     ps.setBigDecimal(3, java.math.BigDecimal.valueOf(i, 2));
                     ps.setString(4, "event " + i);
                     ps.executeUpdate();
-                    if (perTx > 1 && i % perTx == perTx - 1) c.commit();
+                    if (MIXED) {
+                        acct.setBigDecimal(1, java.math.BigDecimal.valueOf(i, 2));
+                        acct.setInt(2, (i * 7919) % 1000);
+                        acct.executeUpdate();
+                    }
+                    if (MIXED ? i % perTx == perTx - 1 : perTx > 1 && i % perTx == perTx - 1) c.commit();
                 }
-                if (perTx > 1) c.commit();
+                if (perTx > 1 || MIXED) c.commit();
             }
+            if (MIXED) engine += ", mixed";
             if (UPDATES) {
                 if (!ds.awaitReplication(Duration.ofMinutes(10))) throw new IllegalStateException("inserts not applied");
                 ds.pauseReplica("apply_r");
@@ -128,7 +144,8 @@ public final class ApplyThroughput {
             if (APPLIERS > 1) engine += ", " + APPLIERS + " appliers";
             engine += ", applyThreads " + APPLY_THREADS;
             int entries = (rows + perTx - 1) / perTx;
-            System.out.printf(Locale.ROOT, "| %s | %,d | %d | %.2f | %,.0f | %,.0f |%n", engine, rows, perTx, s, rows / s, entries / s);
+            int changed = MIXED ? 2 * rows : rows;
+            System.out.printf(Locale.ROOT, "| %s | %,d | %d | %.2f | %,.0f | %,.0f |%n", engine, changed, perTx, s, changed / s, entries / s);
         }
     }
 }

@@ -96,7 +96,7 @@ public final class ReplicaApplier implements AutoCloseable {
     private long holeSeenNanos;
     private static final long HOLE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private RowStatements rowStatements;
-    /** Lanes 1.. of a parallel round ({@link #applyInLanes}); lane 0 is {@link #rowStatements}. */
+    /** Lanes 1.. of a parallel round ({@link #applyRows}); lane 0 is {@link #rowStatements}. */
     private RowStatements[] laneStatements;
     private ReplicaTables tables;
     private final int applyThreads;
@@ -702,8 +702,8 @@ public final class ReplicaApplier implements AutoCloseable {
         for (int i = 0; i < run; i++) anyChanges |= entries.get(i).hasChanges();
         Map<Long, List<byte[]>> changes = anyChanges
                 ? primaryLog.changesBetween(p, done, entries.get(run - 1).position()) : Map.of();
-        if (batched && applyThreads > 1) {
-            int applied = applyInLanes(r, entries, run, changes);
+        if (batched) {
+            int applied = applyRows(r, entries, run, changes);
             if (applied > 0) return applied;
         }
         long doneAt = 0;
@@ -788,19 +788,21 @@ public final class ReplicaApplier implements AutoCloseable {
 
     /**
      * Applies the round's leading row entries (up to the first DDL entry, entry to skip or
-     * unreadable change) in lanes that touch disjoint rows ({@link Writesets}): lane 0 on the
-     * round's connection {@code r}, which holds the watermark lock, the others each on a replica
-     * connection of its own, all at once. Nothing commits before every lane has applied; then lanes
-     * 1.. commit, and lane 0 commits last with the watermark. A lane that fails undoes every lane
-     * and the round is applied again on one connection ({@link BatchFailed}), which pins the failure
-     * on its entry. Only a crash between the lanes' commits and the watermark's re-applies some
-     * changes in the next round, which the idempotent row statements absorb; rows of tables without
-     * a primary key (whose re-applied insert would add a copy) are always in lane 0.
+     * unreadable change), their changes in an order that batches as many as it can
+     * ({@link Writesets#batchOrder}: each row still sees its changes in log order). With
+     * {@code applyThreads} &gt; 1 and enough rows, in lanes that touch disjoint rows
+     * ({@link Writesets#lanes}): lane 0 on the round's connection {@code r}, which holds the
+     * watermark lock, the others each on a replica connection of its own, all at once. Nothing
+     * commits before every lane has applied; then lanes 1.. commit, and lane 0 commits last with the
+     * watermark. A failure (of any lane) undoes every lane and the round is applied again in log
+     * order, statement by statement ({@link BatchFailed}), which pins the failure on its entry. Only
+     * a crash between the lanes' commits and the watermark's re-applies some changes in the next
+     * round, which the idempotent row statements absorb; rows of tables without a primary key (whose
+     * re-applied insert would add a copy) are always in lane 0.
      *
-     * @return the entries applied, or 0 when the round is applied on one connection instead (too
-     *     few rows, or writesets that do not split)
+     * @return the entries applied, or 0 when the round starts with an entry this cannot apply
      */
-    private int applyInLanes(Connection r, List<ReplicationLog.Entry> entries, int run, Map<Long, List<byte[]>> changes)
+    private int applyRows(Connection r, List<ReplicationLog.Entry> entries, int run, Map<Long, List<byte[]>> changes)
             throws SQLException {
         List<RowChange[]> decoded = new ArrayList<>();
         int rows = 0;
@@ -817,15 +819,18 @@ public final class ReplicaApplier implements AutoCloseable {
             decoded.add(chs);
             rows += chs.length;
         }
-        if (decoded.size() < 2 || rows < MIN_LANE_ROWS) return 0;
-        int[] laneOf = Writesets.lanes(decoded, applyThreads, tables.on(r));
+        if (decoded.isEmpty()) return 0;
+        tables.on(r);
+        int[] laneOf = applyThreads > 1 && decoded.size() >= 2 && rows >= MIN_LANE_ROWS
+                ? Writesets.lanes(decoded, applyThreads, tables) : new int[decoded.size()];
         int lanes = 0;
         for (int l : laneOf) lanes = Math.max(lanes, l + 1);
-        if (lanes < 2) return 0;
         List<List<RowChange>> work = new ArrayList<>();
         for (int l = 0; l < lanes; l++) work.add(new ArrayList<>());
         for (int i = 0; i < laneOf.length; i++) java.util.Collections.addAll(work.get(laneOf[i]), decoded.get(i));
-        if (laneThreads == null) {
+        // ordered here, on this thread: the table facts are read through r
+        for (int l = 0; l < lanes; l++) work.set(l, inBatchOrder(work.get(l)));
+        if (lanes > 1 && laneThreads == null) {
             laneStatements = new RowStatements[applyThreads];
             for (int l = 1; l < applyThreads; l++) laneStatements[l] = new RowStatements(replicaLog.dialect(), primaryCatalog);
             AtomicInteger seq = new AtomicInteger();
@@ -871,9 +876,16 @@ public final class ReplicaApplier implements AutoCloseable {
         ReplicationLog.Entry last = entries.get(decoded.size() - 1);
         replicaLog.advanceWatermark(r, last.position());
         r.commit();
-        laneRounds++;
+        if (lanes > 1) laneRounds++;
         publish(last.position(), last.committedAtMillis(), decoded.size());
         return decoded.size();
+    }
+
+    private List<RowChange> inBatchOrder(List<RowChange> changes) {
+        int[] order = Writesets.batchOrder(changes, tables, rowStatements::sql);
+        List<RowChange> out = new ArrayList<>(order.length);
+        for (int i : order) out.add(changes.get(i));
+        return out;
     }
 
     /**

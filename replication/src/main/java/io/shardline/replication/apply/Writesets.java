@@ -64,17 +64,13 @@ final class Writesets {
         for (int i = 0; i < n; i++) parent[i] = i;
         boolean[] anchored = new boolean[n];
         Map<Object, Integer> owner = new HashMap<>();
+        List<Object> keys = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             for (RowChange ch : entries.get(i)) {
-                String table = (ch.schema() + "." + ch.table()).toLowerCase(Locale.ROOT);
                 if (anchored(ch)) anchored[i] = true;
-                if (anchored(ch) || !exactKey(ch) || tables.otherUniqueIndex(ch)) {
-                    join(parent, owner, table, i);
-                } else {
-                    if (ch.oldKey() != null) join(parent, owner, rowKey(table, ch.oldKey()), i);
-                    if (ch.newRow() != null) join(parent, owner, rowKey(table, keyOf(ch)), i);
-                }
-                for (String t : tables.linked(ch)) join(parent, owner, t, i);
+                keys.clear();
+                keys(ch, tables, keys);
+                for (Object k : keys) join(parent, owner, k, i);
             }
         }
         // groups by root, with their row counts; an anchored group goes to lane 0
@@ -103,6 +99,89 @@ final class Writesets {
         }
         for (int i = 0; i < n; i++) lane[i] = laneOfRoot.get(find(parent, i));
         return lane;
+    }
+
+    /**
+     * The writeset keys of one change (see the class comment): its row before and after, or its
+     * table; and the tables a foreign key links it to.
+     */
+    static void keys(RowChange ch, Tables tables, List<Object> out) {
+        String table = (ch.schema() + "." + ch.table()).toLowerCase(Locale.ROOT);
+        if (anchored(ch) || !exactKey(ch) || tables.otherUniqueIndex(ch)) {
+            out.add(table);
+        } else {
+            if (ch.oldKey() != null) out.add(rowKey(table, ch.oldKey()));
+            if (ch.newRow() != null) out.add(rowKey(table, keyOf(ch)));
+        }
+        out.addAll(tables.linked(ch));
+    }
+
+    /**
+     * An order of {@code changes} (given in log order) that keeps together as many changes of one
+     * statement as it can, so that they travel as one JDBC batch, and keeps every two changes that
+     * share a writeset key in log order: it is a topological order of "the previous change of the
+     * same key comes first", so each row sees its changes as the primary made them, and changes
+     * that were moved past each other touch different rows (or unrelated tables), whose order does
+     * not matter inside one replica transaction. Greedy: go on with the current statement while
+     * one of its changes is ready, else switch to the statement with the most ready changes.
+     *
+     * @param statementOf what makes two changes share a batch (the statement text)
+     * @return indexes into {@code changes}, each once
+     */
+    static int[] batchOrder(List<RowChange> changes, Tables tables, java.util.function.Function<RowChange, Object> statementOf) {
+        int n = changes.size();
+        int[] order = new int[n];
+        if (n <= 2) {
+            for (int i = 0; i < n; i++) order[i] = i;
+            return order;
+        }
+        int[] waitingFor = new int[n];
+        int[][] next = new int[n][];
+        int[] nextCount = new int[n];
+        Map<Object, Integer> last = new HashMap<>();
+        Map<Object, Integer> statementIds = new HashMap<>();
+        int[] statement = new int[n];
+        List<Object> keys = new ArrayList<>();
+        for (int j = 0; j < n; j++) {
+            RowChange ch = changes.get(j);
+            statement[j] = statementIds.computeIfAbsent(statementOf.apply(ch), k -> statementIds.size());
+            keys.clear();
+            keys(ch, tables, keys);
+            for (Object k : keys) {
+                Integer before = last.put(k, j);
+                if (before != null && before != j && !contains(next[before], nextCount[before], j)) {
+                    if (next[before] == null) next[before] = new int[2];
+                    else if (nextCount[before] == next[before].length) next[before] = java.util.Arrays.copyOf(next[before], nextCount[before] * 2);
+                    next[before][nextCount[before]++] = j;
+                    waitingFor[j]++;
+                }
+            }
+        }
+        List<java.util.ArrayDeque<Integer>> ready = new ArrayList<>();
+        for (int i = 0; i < statementIds.size(); i++) ready.add(new java.util.ArrayDeque<>());
+        for (int j = 0; j < n; j++) if (waitingFor[j] == 0) ready.get(statement[j]).add(j);
+        int current = statement[0];
+        for (int emitted = 0; emitted < n; emitted++) {
+            if (ready.get(current).isEmpty()) {
+                int best = -1;
+                for (int st = 0; st < ready.size(); st++) {
+                    if (!ready.get(st).isEmpty() && (best < 0 || ready.get(st).size() > ready.get(best).size())) best = st;
+                }
+                current = best;
+            }
+            int j = ready.get(current).poll();
+            order[emitted] = j;
+            for (int x = 0; x < nextCount[j]; x++) {
+                int d = next[j][x];
+                if (--waitingFor[d] == 0) ready.get(statement[d]).add(d);
+            }
+        }
+        return order;
+    }
+
+    private static boolean contains(int[] a, int count, int v) {
+        for (int i = 0; i < count; i++) if (a[i] == v) return true;
+        return false;
     }
 
     /** Rows keyed by all their columns: a re-applied insert would add a second copy, so they commit with the watermark. */

@@ -150,4 +150,52 @@ class WritesetsTest {
         assertThat(lanes.get(0)).hasSize(4);
         assertThat(lanes.get(1)).hasSize(4);
     }
+
+    /** The statement of a change as the applier batches them: operation and table. */
+    private static Object statement(RowChange ch) {
+        return ch.op() + " " + ch.table();
+    }
+
+    private static List<Integer> batchOrder(Writesets.Tables tables, RowChange... changes) {
+        List<Integer> out = new ArrayList<>();
+        for (int i : Writesets.batchOrder(List.of(changes), tables, WritesetsTest::statement)) out.add(i);
+        return out;
+    }
+
+    @Test
+    void changesOfOneStatementOnUnrelatedRowsAreBroughtTogether() {
+        // transactions of "insert an event, update an account", as a round of them arrives
+        assertThat(batchOrder(PLAIN, insert("ev", 1), update("acct", 7, 7), insert("ev", 2), update("acct", 8, 8),
+                insert("ev", 3), update("acct", 9, 9))).containsExactly(0, 2, 4, 1, 3, 5);
+    }
+
+    @Test
+    void changesOfOneRowKeepTheirLogOrder() {
+        // acct 7 is updated twice (#1, #3) and ev 1 inserted, deleted, inserted again (#0, #4, #5): those keep
+        // their order; ev 2 (#2) is another row and may move
+        List<Integer> order = batchOrder(PLAIN, insert("ev", 1), update("acct", 7, 7), insert("ev", 2),
+                update("acct", 7, 7), delete("ev", 1), insert("ev", 1));
+        assertThat(order).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
+        assertThat(order.indexOf(1)).isLessThan(order.indexOf(3));
+        assertThat(order.indexOf(0)).isLessThan(order.indexOf(4));
+        assertThat(order.indexOf(4)).isLessThan(order.indexOf(5));
+    }
+
+    @Test
+    void aKeyChangeOrdersTheChangesOfBothKeys() {
+        // 1 -> 2, then an insert of a new 1: the insert must follow the update that freed key 1
+        List<Integer> order = batchOrder(PLAIN, insert("t", 5), update("t", 1, 2), insert("t", 6), insert("t", 1));
+        assertThat(order.indexOf(1)).isLessThan(order.indexOf(3));
+    }
+
+    @Test
+    void tablesWithoutRowKeysAndLinkedTablesKeepTheirOrder() {
+        Map<String, List<String>> links = Map.of("parent", List.of("fk:parent", "fk:child"), "child", List.of("fk:child", "fk:parent"));
+        List<Integer> order = batchOrder(tables(Set.of(), links), insert("parent", 1), insert("child", 10), insert("parent", 2),
+                insert("child", 11), insert("t", "a"), insert("other", 1), insert("t", "b"));
+        assertThat(order.indexOf(0)).isLessThan(order.indexOf(1));
+        assertThat(order.indexOf(1)).isLessThan(order.indexOf(2));
+        assertThat(order.indexOf(2)).isLessThan(order.indexOf(3));
+        assertThat(order.indexOf(4)).isLessThan(order.indexOf(6));
+    }
 }
