@@ -86,7 +86,7 @@ class CrashSafetyTest {
      * moment, three times over, each restart resuming from whatever the previous one left: half-
      * applied replica transactions, a replica behind the primary, an open primary transaction.
      */
-    @PerEngine(h2OverTcp = true)
+    @PerEngine(h2OverTcp = true, postgresql = true)
     void killMinus9WhileWritingAndApplyingLosesAndDoublesNothing(Engine engine) throws Exception {
         start(engine);
         long seed = System.nanoTime();
@@ -133,7 +133,7 @@ class CrashSafetyTest {
      * note — and is killed before it commits. None of it may appear anywhere; everything before it
      * must appear everywhere, and the killed transaction's row locks must be gone.
      */
-    @PerEngine(h2OverTcp = true)
+    @PerEngine(h2OverTcp = true, postgresql = true)
     void killMinus9InsideAWriteTransactionLeavesNoTraceOfIt(Engine engine) throws Exception {
         start(engine);
         int tag = 7;
@@ -170,7 +170,7 @@ class CrashSafetyTest {
      * the watermark lock (DDL commits implicitly), so the other instance's applier may see the
      * attempt marker and re-run it meanwhile; neither may move the watermark back afterwards.
      */
-    @PerEngine(h2OverTcp = true)
+    @PerEngine(h2OverTcp = true, postgresql = true)
     void twoApplicationInstancesShareOneGaplessLogAndApplyEachEntryOnce(Engine engine) throws Exception {
         start(engine);
         long headBefore;
@@ -344,7 +344,7 @@ class CrashSafetyTest {
      * close lets the replicas catch up (bounded), so when it has exited every replica holds every
      * committed write, though no Shardline process runs any more.
      */
-    @PerEngine(h2OverTcp = true)
+    @PerEngine(h2OverTcp = true, postgresql = true)
     void aProcessThatEndsNormallyLeavesItsReplicasCurrent(Engine engine) throws Exception {
         endsAndLeavesReplicasCurrent(engine, "write");
     }
@@ -353,7 +353,7 @@ class CrashSafetyTest {
      * The same when the process closes nothing and just ends, as most applications do: the
      * shutdown hook drains (with the hook off the replicas stayed behind: watermark below 1,252).
      */
-    @PerEngine(h2OverTcp = true)
+    @PerEngine(h2OverTcp = true, postgresql = true)
     void aProcessThatExitsWithoutClosingLeavesItsReplicasCurrent(Engine engine) throws Exception {
         endsAndLeavesReplicasCurrent(engine, "write-exit");
     }

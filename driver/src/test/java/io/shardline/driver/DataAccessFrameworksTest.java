@@ -88,7 +88,7 @@ class DataAccessFrameworksTest {
         Author find(long id);
     }
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void myBatisWithItsDefaults(Engine engine) throws Exception {
         topo = TestTopology.on(engine).replicas(2).build();
         try (Connection c = topo.dataSource().getConnection(); Statement st = c.createStatement()) {

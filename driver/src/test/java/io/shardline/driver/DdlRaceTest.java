@@ -31,7 +31,7 @@ public class DdlRaceTest {
 
     private static final int TABLES = 30;
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void writesRacingTheCreationAndReshapingOfTheirTableAllReachTheReplicas(Engine engine) throws Exception {
         topo = TestTopology.on(engine).replicas(1).build();
         ShardlineDataSource ds = topo.dataSource();
@@ -112,7 +112,7 @@ public class DdlRaceTest {
     }
 
     /** A renamed table (and a renamed column) goes on replicating under its new name, on every engine. */
-    @PerEngine
+    @PerEngine(postgresql = true)
     void renamedTablesAndColumnsKeepReplicating(Engine engine) throws Exception {
         topo = TestTopology.on(engine).replicas(1).build();
         ShardlineDataSource ds = topo.dataSource();

@@ -62,7 +62,7 @@ class DeterminismTest {
      * the primary has) together with non-deterministic DEFAULTs of omitted columns: the replicas get
      * the primary's keys and the primary's default values.
      */
-    @PerEngine
+    @PerEngine(postgresql = true)
     void identityKeysAndNonDeterministicDefaultsTogether(Engine engine) throws Exception {
         boolean h2 = engine == Engine.H2 || engine == Engine.H2_TCP;
         String defaults = switch (engine) {

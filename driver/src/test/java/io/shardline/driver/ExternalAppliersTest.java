@@ -18,7 +18,7 @@ class ExternalAppliersTest {
     @AutoClose
     TestTopology topo;
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void anApplicationWithExternalAppliersLeavesApplyingToTheReplicator(Engine engine) throws Exception {
         topo = TestTopology.on(engine).replicas(1).replication("appliers", "external").build();
         ShardlineDataSource ds = topo.dataSource();

@@ -64,7 +64,7 @@ class HibernateTest {
     SessionFactory sf;
     ShardlineDataSource ds;
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void hibernateReplicatesEveryWriteAndReadsFromReplicas(Engine engine) throws Exception {
         // fractional seconds on MariaDB: false, as without Shardline (Connector/J takes MariaDB's
         // "5.5.5-10.x" for a server without them and drops them; the physical comparison still covers the column)

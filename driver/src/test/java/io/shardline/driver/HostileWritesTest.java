@@ -42,7 +42,7 @@ public class HostileWritesTest {
     }
 
     /** Quoted lower-case names, a table name with a space, identity left to the database. */
-    @PerEngine
+    @PerEngine(postgresql = true)
     void quotedNamesAndIdentities(Engine engine) throws Exception {
         String q = engine == Engine.MARIADB ? "`" : "\"";
         try (Connection c = start(engine); Statement st = c.createStatement()) {
@@ -246,7 +246,7 @@ public class HostileWritesTest {
      * {@code ANALYZE} inside a transaction (committed implicitly by the engine) commits what came
      * before it sealed, so a rollback after it undoes only what followed — on every node alike.
      */
-    @PerEngine
+    @PerEngine(postgresql = true)
     void statementsTheEngineCommitsImplicitlyKeepTheReplicasInStep(Engine engine) throws Exception {
         try (Connection c = start(engine); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE ev (id INT PRIMARY KEY, note VARCHAR(20))" + engine.tableOptions());

@@ -28,7 +28,7 @@ class LiquibaseTest {
     @AutoClose
     TestTopology topo;
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void viaUrl(Engine engine) throws Exception {
         topo = TestTopology.on(engine).replicas(2).build();
         assertThat(DatabaseFactory.getInstance().findDefaultDriver(topo.url()))
@@ -37,7 +37,7 @@ class LiquibaseTest {
         verify(engine);
     }
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void viaDataSource(Engine engine) throws Exception {
         topo = TestTopology.on(engine).replicas(2).build();
         try (Connection c = topo.dataSource().getConnection()) {

@@ -36,7 +36,7 @@ class OuterPoolTest {
     @AutoClose
     HikariDataSource outer;
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void anOuterPoolOfTenKeepsReplicatingWhileEveryConnectionIsPinned(Engine engine) throws Exception {
         topo = TestTopology.on(engine).replicas(2).build();
         ShardlineDataSource ds = topo.dataSource();
@@ -117,7 +117,7 @@ class OuterPoolTest {
      * and in transactions), read and return them. Shardline's pool gives up on a wait after 2 s,
      * so a logical connection keeping its physical one while idle would make the eleventh fail.
      */
-    @PerEngine
+    @PerEngine(postgresql = true)
     void outerPoolsLargerThanShardlinesNeverStarveIt(Engine engine) throws Exception {
         topo = TestTopology.on(engine).replicas(1).pool("primary", "connectionTimeout: 2000")
                 .pool("replica-0", "connectionTimeout: 2000").build();

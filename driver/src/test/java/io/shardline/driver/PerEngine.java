@@ -35,8 +35,14 @@ import org.junit.jupiter.params.support.ParameterDeclarations;
 @ArgumentsSource(PerEngine.Engines.class)
 public @interface PerEngine {
 
-    /** The engines every scenario runs on (PostgreSQL joins here once its scenarios pass). */
+    /** The engines every scenario runs on (PostgreSQL joins here once every scenario passes on it). */
     List<Engine> ENGINES = List.of(Engine.H2, Engine.MARIADB);
+
+    /**
+     * Runs on PostgreSQL too ({@code -Ppostgresql}, which CI switches on): the scenarios that pass
+     * there already, while PostgreSQL joins {@link #ENGINES} scenario by scenario.
+     */
+    boolean postgresql() default false;
 
     /**
      * Runs on H2 as {@link Engine#H2_TCP} instead of in memory: for scenarios whose nodes are
@@ -47,15 +53,18 @@ public @interface PerEngine {
     /** The arguments: one engine per invocation. */
     final class Engines implements ArgumentsProvider, AnnotationConsumer<PerEngine> {
         private boolean h2OverTcp;
+        private boolean postgresql;
 
         @Override
         public void accept(PerEngine annotation) {
             h2OverTcp = annotation.h2OverTcp();
+            postgresql = annotation.postgresql();
         }
 
         @Override
         public Stream<? extends Arguments> provideArguments(ParameterDeclarations parameters, ExtensionContext context) {
-            return ENGINES.stream().map(e -> h2OverTcp && e == Engine.H2 ? Engine.H2_TCP : e).map(Arguments::of);
+            Stream<Engine> engines = postgresql ? Stream.concat(ENGINES.stream(), Stream.of(Engine.POSTGRESQL)) : ENGINES.stream();
+            return engines.map(e -> h2OverTcp && e == Engine.H2 ? Engine.H2_TCP : e).map(Arguments::of);
         }
     }
 }

@@ -14,7 +14,7 @@ import java.time.Duration;
  */
 class ReplicaOutageTest {
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void writesNeverWaitForAStoppedReplicaWhichThenConverges(Engine engine) throws Exception {
         try (TestTopology topo = TestTopology.on(engine).replicas("stable", "remote").interruptible("remote")
                 .retry("50ms", "500ms").build()) {
@@ -66,7 +66,7 @@ class ReplicaOutageTest {
      * fail with a class-08 SQLState (what Spring and HikariCP take for "connection lost": evict,
      * retry), the vendor's error kept as the cause; once it is back, writes work again.
      */
-    @PerEngine
+    @PerEngine(postgresql = true)
     void aPrimaryThatIsDownFailsWritesWithAConnectionClassSqlState(Engine engine) throws Exception {
         try (TestTopology topo = TestTopology.on(engine).replicas(1).interruptible("primary").build()) {
             ShardlineDataSource ds = topo.dataSource();
@@ -110,7 +110,7 @@ class ReplicaOutageTest {
      * connection and on one that wrote before is served by a replica at once — it does not wait
      * for the primary's pool.
      */
-    @PerEngine
+    @PerEngine(postgresql = true)
     void readsDoNotWaitForAPrimaryThatIsDown(Engine engine) throws Exception {
         try (TestTopology topo = TestTopology.on(engine).replicas(1).interruptible("primary")
                 .pool("primary", "connectionTimeout: 30000").build()) {
@@ -145,7 +145,7 @@ class ReplicaOutageTest {
      * on: the appliers and log maintenance have connections of their own that application traffic
      * cannot take.
      */
-    @PerEngine
+    @PerEngine(postgresql = true)
     void anApplicationHoldingEveryPooledConnectionDoesNotStopReplication(Engine engine) throws Exception {
         try (TestTopology topo = TestTopology.on(engine).replicas(1)
                 .pool("primary", "maximumPoolSize: 3, connectionTimeout: 300")

@@ -38,7 +38,7 @@ class ReplicationEndToEndTest {
         return ddl + engine.tableOptions();
     }
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void writesReachEveryReplicaWithIdentityKeys(Engine engine) throws Exception {
         start(engine, 2);
         try (Connection c = DriverManager.getConnection(topo.url())) {
@@ -79,7 +79,7 @@ class ReplicationEndToEndTest {
         }
     }
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void readsInAutoCommitGoToReplicasAndReadAfterWriteInTransactionToPrimary(Engine engine) throws Exception {
         start(engine, 2);
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
@@ -132,7 +132,7 @@ class ReplicationEndToEndTest {
         }
     }
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void rollbackAndSavepointsKeepUncommittedWritesOutOfTheLog(Engine engine) throws Exception {
         start(engine, 1);
         try (Connection c = ds.getConnection()) {
@@ -164,7 +164,7 @@ class ReplicationEndToEndTest {
      * primary has: every replica must end with the primary's rows and keys, and each UPDATE applied
      * exactly once (a replayed-twice or skipped one would change the counter).
      */
-    @PerEngine
+    @PerEngine(postgresql = true)
     void concurrentWritersConvergeWithEveryEntryAppliedOnce(Engine engine) throws Exception {
         start(engine, 2);
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {

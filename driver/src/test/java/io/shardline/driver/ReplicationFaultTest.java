@@ -28,7 +28,7 @@ class ReplicationFaultTest {
         assertThat(ds.awaitReplication(Duration.ofSeconds(20))).isTrue();
     }
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void aConstraintViolationHaltsOneReplicaUntilTheOperatorFixesAndResumesIt(Engine engine) throws Exception {
         start(TestTopology.on(engine).retry("20ms", "200ms"));
         List<String> events = new CopyOnWriteArrayList<>();
@@ -113,7 +113,7 @@ class ReplicationFaultTest {
     }
 
     /** A paused replica says so (not its last state), applies nothing, and catches up when unpaused. */
-    @PerEngine
+    @PerEngine(postgresql = true)
     void aPausedReplicaSaysSoAndCatchesUpWhenUnpaused(Engine engine) throws Exception {
         start(TestTopology.on(engine));
         ds.pauseReplica("replica-0");
@@ -140,7 +140,7 @@ class ReplicationFaultTest {
      * replicator); both halt BROKEN at the same entry. The operator fixes the replica and resumes it
      * in one of them only: the other notices the watermark passed its halting entry and goes on.
      */
-    @PerEngine
+    @PerEngine(postgresql = true)
     void aResumeInOneProcessEndsTheHaltInTheOthers(Engine engine) throws Exception {
         start(TestTopology.on(engine).retry("20ms", "200ms"));
         try (ShardlineDataSource other = ShardlineDataSource.fromYaml(topo.yaml())) {
@@ -183,7 +183,7 @@ class ReplicationFaultTest {
         return s;
     }
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void anOperatorMaySkipAPoisonEntryExplicitly(Engine engine) throws Exception {
         start(TestTopology.on(engine).retry("20ms", "200ms"));
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
@@ -206,7 +206,7 @@ class ReplicationFaultTest {
         }
     }
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void appliedEntriesArePrunedAndAStalledReplicaRaisesTheLogSizeAlert(Engine engine) throws Exception {
         start(TestTopology.on(engine).replication("logAlertEntries", "50"));
         List<String> alerts = new CopyOnWriteArrayList<>();
@@ -250,7 +250,7 @@ class ReplicationFaultTest {
         return TestTopology.count(primary, topo.engine().shardlineTable(primary, "commits"));
     }
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void syncCommitsReturnOnlyWhenEveryReplicaHasTheRow(Engine engine) throws Exception {
         start(TestTopology.on(engine).mode("sync").ackReplicas("all").ackTimeout("5s"));
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO acct VALUES (?, 'x', ?)");
@@ -267,7 +267,7 @@ class ReplicationFaultTest {
         assertThat(ds.ackTimeouts()).isZero();
     }
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void aSyncCommitThatTimesOutDegradesToAsyncAndIsCounted(Engine engine) throws Exception {
         start(TestTopology.on(engine).mode("sync").ackReplicas("all").ackTimeout("300ms"));
         ds.pauseReplica("replica-1");
@@ -285,7 +285,7 @@ class ReplicationFaultTest {
         }
     }
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void scheduledApplyWaitsForTheIntervalThenAppliesInOneBatch(Engine engine) throws Exception {
         start(TestTopology.on(engine).applyInterval("2s"));
         // let the appliers settle into their schedule after the CREATE TABLE

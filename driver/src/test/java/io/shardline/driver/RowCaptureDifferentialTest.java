@@ -31,7 +31,7 @@ class RowCaptureDifferentialTest {
 
     private static final int IDS = 300;
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void randomConcurrentDmlLeavesEveryReplicaIdentical(Engine engine) throws Exception {
         topo = TestTopology.on(engine).replicas(2).replication("applyThreads", "1").build();
         randomConcurrentDml(engine);
@@ -42,7 +42,7 @@ class RowCaptureDifferentialTest {
      * (writesets): rounds are made large by a scheduled apply, and each replica must have applied
      * rounds in more than one lane, or the test proves nothing about them.
      */
-    @PerEngine
+    @PerEngine(postgresql = true)
     void randomConcurrentDmlAppliedInParallelLanesLeavesEveryReplicaIdentical(Engine engine) throws Exception {
         topo = TestTopology.on(engine).replicas(2).applyInterval("40ms").replication("applyThreads", "4").build();
         randomConcurrentDml(engine);
@@ -55,7 +55,8 @@ class RowCaptureDifferentialTest {
         ShardlineDataSource ds = topo.dataSource();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE acc (id INT PRIMARY KEY, k INT NOT NULL, x INT NOT NULL, note VARCHAR(40),"
-                    + " amount DECIMAL(20,4), d DOUBLE)" + engine.tableOptions());
+                    + " amount DECIMAL(20,4), d " + (engine == Engine.POSTGRESQL ? "DOUBLE PRECISION" : "DOUBLE") + ")"
+                    + engine.tableOptions());
             st.execute("CREATE TABLE child (id INT PRIMARY KEY, acc_id INT NOT NULL, v INT,"
                     + " FOREIGN KEY (acc_id) REFERENCES acc (id) ON DELETE CASCADE)" + engine.tableOptions());
             st.execute("CREATE TABLE tag (acc_id INT NOT NULL, label VARCHAR(20))" + engine.tableOptions());
@@ -148,13 +149,17 @@ class RowCaptureDifferentialTest {
             case 3 -> update(c, "DELETE FROM acc WHERE k BETWEEN ? AND ?", k, k + rnd.nextInt(2));
             case 4 -> update(c, "INSERT INTO acc (id, k, x, note, amount, d) SELECT id + 1000, k, x, 'copy', amount, d"
                     + " FROM acc WHERE k = ? AND id < 1000", k);
-            case 5 -> update(c, "UPDATE acc SET d = RAND(), note = 'rand' WHERE id = ?", id);
+            case 5 -> update(c, "UPDATE acc SET d = " + (engine == Engine.POSTGRESQL ? "random()" : "RAND()")
+                    + ", note = 'rand' WHERE id = ?", id);
             case 6 -> update(c, "UPDATE acc SET amount = (SELECT COALESCE(SUM(v), 0) FROM child WHERE child.acc_id = acc.id)"
                     + " WHERE k = ?", k);
             case 7 -> {
                 if (engine == Engine.MARIADB) {
                     update(c, "INSERT INTO acc (id, k, x, note, amount, d) VALUES (?, ?, 0, 'new', 1, 0.5)"
                             + " ON DUPLICATE KEY UPDATE x = x + 10, note = 'upserted'", id, k);
+                } else if (engine == Engine.POSTGRESQL) {
+                    update(c, "INSERT INTO acc (id, k, x, note, amount, d) VALUES (?, ?, 0, 'new', 1, 0.5)"
+                            + " ON CONFLICT (id) DO UPDATE SET x = acc.x + 10, note = 'upserted'", id, k);
                 } else {
                     update(c, "MERGE INTO acc (id, k, x, note, amount, d) KEY (id) VALUES (?, ?, 7, 'merged', 1.5, 0.25)", id, k);
                 }
@@ -191,7 +196,7 @@ class RowCaptureDifferentialTest {
      * connection inserts a matching row and commits first. On the primary the UPDATE never saw the
      * new row; the replicas must not see it updated either.
      */
-    @PerEngine
+    @PerEngine(postgresql = true)
     void rangeUpdateUnderReadCommittedWithAConcurrentInsertReplicatesExactly(Engine engine) throws Exception {
         topo = TestTopology.on(engine).replicas(1).build();
         ShardlineDataSource ds = topo.dataSource();

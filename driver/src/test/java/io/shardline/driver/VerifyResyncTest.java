@@ -35,13 +35,13 @@ class VerifyResyncTest {
     TestTopology topo;
     ShardlineDataSource ds;
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void corruptedRowIsReportedAndResyncUnderLoadRepairsIt(Engine engine) throws Exception {
         start(engine);
         corruptVerifyResync();
     }
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void lagIsNotADifference(Engine engine) throws Exception {
         start(engine);
         laggingReplicaIsBehindNotDifferent();

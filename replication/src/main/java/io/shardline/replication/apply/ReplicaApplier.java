@@ -636,7 +636,8 @@ public final class ReplicaApplier implements AutoCloseable {
     }
 
     /**
-     * Readies a replica connection for a round's transaction. MySQL: TIMESTAMP images travel as
+     * Readies a replica connection for a round's transaction. PostgreSQL: triggers and foreign-key
+     * checks off (see below). MySQL: TIMESTAMP images travel as
      * epoch seconds (FROM_UNIXTIME), read at UTC, so no DST ambiguity; with lanes, the transaction
      * runs at READ COMMITTED (for the next transaction only, the pooled session keeps its level):
      * lanes touch disjoint rows, and at REPEATABLE READ InnoDB's gap locks (a delete of an absent
@@ -644,6 +645,14 @@ public final class ReplicaApplier implements AutoCloseable {
      * for all lanes.
      */
     private void prepareSession(Connection c) throws SQLException {
+        if (replicaLog.dialect() == Dialect.POSTGRESQL) {
+            // PostgreSQL fires row triggers for its cascades, so they are captured; the replica must
+            // neither cascade again nor check foreign keys against rows still to come (as on H2)
+            try (Statement st = c.createStatement()) {
+                st.execute("SET session_replication_role = replica");
+            }
+            return;
+        }
         if (replicaLog.dialect() != Dialect.MYSQL) return;
         try (Statement st = c.createStatement()) {
             st.execute("SET time_zone = '+00:00'");

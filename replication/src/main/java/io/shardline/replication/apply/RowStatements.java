@@ -163,7 +163,11 @@ final class RowStatements {
         switch (ch.op()) {
             case INSERT -> n = bindAll(ps, ch.newRow(), n);
             case UPDATE -> {
-                n = bindAll(ps, ch.newRow(), n);
+                if (setsKeyColumns(ch)) {
+                    n = bindAll(ps, ch.newRow(), n);
+                } else {
+                    for (int i : nonKey(ch)) bind(ps, ++n, ch.newRow()[i]);
+                }
                 n = bindKey(ps, ch, ch.oldKey(), n);
             }
             case DELETE -> n = bindKey(ps, ch, ch.oldKey(), n);
@@ -197,18 +201,52 @@ final class RowStatements {
         }
     }
 
-    private static int bindAll(PreparedStatement ps, Object[] values, int n) throws SQLException {
-        for (Object v : values) LogEntryCodec.bind(ps, ++n, v, LoggedStatement.NO_TYPE);
+    private int bindAll(PreparedStatement ps, Object[] values, int n) throws SQLException {
+        for (Object v : values) bind(ps, ++n, v);
         return n;
     }
 
     private int bindKey(PreparedStatement ps, RowChange ch, Object[] key, int n) throws SQLException {
-        boolean fullRow = fullRow(ch);
-        for (Object v : key) {
-            LogEntryCodec.bind(ps, ++n, v, LoggedStatement.NO_TYPE);
-            if (fullRow && dialect != Dialect.MYSQL && dialect != Dialect.H2) LogEntryCodec.bind(ps, ++n, v, LoggedStatement.NO_TYPE);
-        }
+        for (Object v : key) bind(ps, ++n, v);
         return n;
+    }
+
+    /**
+     * Binds one value. PostgreSQL: text is bound untyped ({@code Types.OTHER}), so the server
+     * reads it as the column's type — a text image carries dates, booleans, UUIDs, JSON and
+     * arrays as PostgreSQL's own text, which only the column type makes a value again.
+     */
+    private void bind(PreparedStatement ps, int index, Object v) throws SQLException {
+        if (dialect == Dialect.POSTGRESQL && v instanceof String text) ps.setObject(index, text, java.sql.Types.OTHER);
+        else LogEntryCodec.bind(ps, index, v, LoggedStatement.NO_TYPE);
+    }
+
+    /**
+     * PostgreSQL refuses any value for a GENERATED ALWAYS column in an UPDATE, even its own: an
+     * update that keeps its key sets only the other columns there (the key is the same either
+     * way); one that changes its key sets them all (such a key is not GENERATED ALWAYS).
+     */
+    private boolean setsKeyColumns(RowChange ch) {
+        if (dialect != Dialect.POSTGRESQL || fullRow(ch) || nonKey(ch).length == 0) return true;
+        for (int i = 0; i < ch.key().length; i++) {
+            Object before = ch.oldKey()[i];
+            Object after = ch.newRow()[ch.key()[i]];
+            if (!(before instanceof byte[] b ? after instanceof byte[] a && java.util.Arrays.equals(a, b)
+                    : java.util.Objects.equals(before, after))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Indexes of the columns that are not key columns. */
+    private static int[] nonKey(RowChange ch) {
+        boolean[] isKey = new boolean[ch.columns().length];
+        for (int k : ch.key()) isKey[k] = true;
+        int[] out = new int[ch.columns().length - ch.key().length];
+        int j = 0;
+        for (int i = 0; i < isKey.length; i++) if (!isKey[i]) out[j++] = i;
+        return out;
     }
 
     /** An update that matched nothing: fine if the row already carries its new key (applied before). */
@@ -230,7 +268,8 @@ final class RowStatements {
     }
 
     String sql(RowChange ch) {
-        return sqlCache.computeIfAbsent(ch.op() + "\u0000" + shapeKey(ch), k -> build(ch));
+        boolean keepsKey = ch.op() == RowChange.Op.UPDATE && !setsKeyColumns(ch);
+        return sqlCache.computeIfAbsent(ch.op() + (keepsKey ? "=" : "") + "\u0000" + shapeKey(ch), k -> build(ch, keepsKey));
     }
 
     /** Everything the statement text of a change depends on besides its operation. */
@@ -254,7 +293,7 @@ final class RowStatements {
         return sb.append(')').toString();
     }
 
-    private String build(RowChange ch) {
+    private String build(RowChange ch, boolean keepsKey) {
         StringBuilder sb = new StringBuilder();
         String[] cols = ch.columns();
         boolean fullRow = fullRow(ch);
@@ -268,6 +307,8 @@ final class RowStatements {
                     for (int i = 0; i < ch.key().length; i++) sb.append(i == 0 ? "" : ", ").append(quote(cols[ch.key()[i]]));
                     sb.append(')');
                 }
+                // the primary's identity values, GENERATED ALWAYS or not (a no-op for other tables)
+                if (dialect == Dialect.POSTGRESQL) sb.append(" OVERRIDING SYSTEM VALUE");
                 sb.append(" VALUES ").append(valueList(ch));
                 if (!fullRow) {
                     if (dialect == Dialect.MYSQL) {
@@ -278,16 +319,26 @@ final class RowStatements {
                     } else if (dialect == Dialect.POSTGRESQL) {
                         sb.append(" ON CONFLICT (");
                         for (int i = 0; i < ch.key().length; i++) sb.append(i == 0 ? "" : ", ").append(quote(cols[ch.key()[i]]));
-                        sb.append(") DO UPDATE SET ");
-                        for (int i = 0; i < cols.length; i++) {
-                            sb.append(i == 0 ? "" : ", ").append(quote(cols[i])).append(" = EXCLUDED.").append(quote(cols[i]));
+                        int[] others = nonKey(ch);
+                        if (others.length == 0) {
+                            sb.append(") DO NOTHING");
+                        } else {
+                            // not the key columns: the same values, and PostgreSQL refuses any for GENERATED ALWAYS
+                            sb.append(") DO UPDATE SET ");
+                            for (int j = 0; j < others.length; j++) {
+                                String c = quote(cols[others[j]]);
+                                sb.append(j == 0 ? "" : ", ").append(c).append(" = EXCLUDED.").append(c);
+                            }
                         }
                     }
                 }
             }
             case UPDATE -> {
                 sb.append("UPDATE ").append(table(ch)).append(" SET ");
-                for (int i = 0; i < cols.length; i++) sb.append(i == 0 ? "" : ", ").append(quote(cols[i])).append(" = ").append(placeholder(ch, i));
+                int[] set = keepsKey ? nonKey(ch) : allColumns(cols.length);
+                for (int j = 0; j < set.length; j++) {
+                    sb.append(j == 0 ? "" : ", ").append(quote(cols[set[j]])).append(" = ").append(placeholder(ch, set[j]));
+                }
                 sb.append(" WHERE ");
                 where(sb, ch);
                 if (fullRow) limitOne(sb);
@@ -314,8 +365,7 @@ final class RowStatements {
                 switch (dialect) {
                     case MYSQL -> sb.append(col).append(" <=> ").append(p);
                     case H2 -> sb.append(col).append(" IS NOT DISTINCT FROM ").append(p);
-                    case POSTGRESQL -> sb.append('(').append(col).append(" = ").append(p).append(" OR (").append(col)
-                            .append(" IS NULL AND ").append(p).append(" IS NULL))");
+                    case POSTGRESQL -> sb.append(col).append(" IS NOT DISTINCT FROM ").append(p);
                 }
             }
         }
@@ -328,8 +378,19 @@ final class RowStatements {
     }
 
     private String placeholder(RowChange ch, int column) {
-        // a MySQL TIMESTAMP travels as epoch seconds; the applier's session runs at UTC
-        return "Z".equals(ch.type(column)) && dialect == Dialect.MYSQL ? "FROM_UNIXTIME(?)" : "?";
+        // a TIMESTAMP (MySQL) / timestamptz (PostgreSQL) travels as epoch seconds; a MySQL applier's session runs at UTC
+        if (!"Z".equals(ch.type(column))) return "?";
+        return switch (dialect) {
+            case MYSQL -> "FROM_UNIXTIME(?)";
+            case POSTGRESQL -> "to_timestamp(CAST(? AS double precision))";
+            default -> "?";
+        };
+    }
+
+    private static int[] allColumns(int n) {
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) all[i] = i;
+        return all;
     }
 
     private String table(RowChange ch) {

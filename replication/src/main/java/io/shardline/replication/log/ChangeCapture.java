@@ -40,6 +40,13 @@ import java.util.Map;
  *       shape, so after a schema change the new triggers are created before the old ones are
  *       dropped: a row written in between is captured twice, which the idempotent apply absorbs,
  *       never zero times.</li>
+ *   <li>PostgreSQL: one PL/pgSQL row trigger per table ({@code AFTER INSERT OR UPDATE OR DELETE})
+ *       and its function, which builds the same text image ({@link LogEntryCodec#postgresChangeImage})
+ *       with the transaction id ({@code txid_current()}) as the token; the seal trigger copies the
+ *       transaction id into the commit record. Names carry the shape digest as on MySQL. PostgreSQL
+ *       fires row triggers for the changes its foreign-key actions cascade, so cascades are
+ *       captured (as on H2), and PostgreSQL replicas apply with triggers and foreign-key checks off
+ *       ({@code session_replication_role = replica}).</li>
  * </ul>
  * {@link #install} is called when the runtime starts and after every DDL statement that runs
  * through Shardline.
@@ -67,8 +74,7 @@ public final class ChangeCapture {
         switch (log.dialect()) {
             case H2 -> installH2(c);
             case MYSQL -> installMySql(c);
-            case POSTGRESQL -> throw new java.sql.SQLFeatureNotSupportedException(
-                    "row-based change capture is not yet available for PostgreSQL primaries", "0A000");
+            case POSTGRESQL -> installPostgres(c);
         }
     }
 
@@ -242,6 +248,140 @@ public final class ChangeCapture {
                 }
             }
         }
+    }
+
+    // ------------------------------------------------------------------ PostgreSQL
+
+    private void installPostgres(Connection c) throws SQLException {
+        String q = log.schema();
+        try (Statement st = c.createStatement()) {
+            if (!postgresFunctionExists(c, log.schemaName(), "sl_seal")) {
+                createPostgres(c, "CREATE OR REPLACE FUNCTION " + q + ".sl_seal() RETURNS trigger LANGUAGE plpgsql AS $sl$"
+                        + " BEGIN IF NEW.tx IS NULL THEN NEW.tx := txid_current_if_assigned(); END IF; RETURN NEW; END $sl$",
+                        () -> postgresFunctionExists(c, log.schemaName(), "sl_seal"));
+            }
+            if (!postgresTriggerExists(c, log.schemaName(), "commits", "sl_seal")) {
+                createPostgres(c, "CREATE OR REPLACE TRIGGER sl_seal BEFORE INSERT ON " + q + ".commits FOR EACH ROW EXECUTE FUNCTION "
+                        + q + ".sl_seal()", () -> postgresTriggerExists(c, log.schemaName(), "commits", "sl_seal"));
+            }
+        }
+        Map<String, List<String[]>> columns = new LinkedHashMap<>(); // "schema.table" -> {schema, table, column, typname, pk}
+        try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, cl.relname, a.attname, t.typname,"
+                + " COALESCE(a.attnum = ANY (i.indkey::int2[]), false)"
+                + " FROM pg_class cl JOIN pg_namespace n ON n.oid = cl.relnamespace"
+                + " JOIN pg_attribute a ON a.attrelid = cl.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''"
+                + " JOIN pg_type t ON t.oid = a.atttypid"
+                + " LEFT JOIN pg_index i ON i.indrelid = cl.oid AND i.indisprimary"
+                + " WHERE cl.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema', ?)"
+                + " AND n.nspname NOT LIKE 'pg\\_%'"
+                + " ORDER BY n.nspname, cl.relname, a.attnum")) {
+            ps.setString(1, log.schemaName());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.computeIfAbsent(rs.getString(1) + "." + rs.getString(2), k -> new ArrayList<>()).add(new String[] {
+                            rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getBoolean(5) ? "PRI" : ""});
+                }
+            }
+        }
+        Map<String, List<String>> existing = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname || '.' || cl.relname, tg.tgname FROM pg_trigger tg"
+                + " JOIN pg_class cl ON cl.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = cl.relnamespace"
+                + " WHERE NOT tg.tgisinternal AND tg.tgname LIKE 'sl\\_%' AND n.nspname <> ?")) {
+            ps.setString(1, log.schemaName());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) existing.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+            }
+        }
+        for (Map.Entry<String, List<String[]>> e : columns.entrySet()) {
+            installPostgresTable(c, e.getValue(), existing.getOrDefault(e.getKey(), List.of()));
+        }
+    }
+
+    private void installPostgresTable(Connection c, List<String[]> cols, List<String> existing) throws SQLException {
+        String schema = cols.get(0)[0];
+        String table = cols.get(0)[1];
+        String[] names = new String[cols.size()];
+        String[] types = new String[cols.size()];
+        List<Integer> pk = new ArrayList<>();
+        for (int i = 0; i < names.length; i++) {
+            names[i] = cols.get(i)[2];
+            types[i] = cols.get(i)[3];
+            if ("PRI".equals(cols.get(i)[4])) pk.add(i);
+        }
+        int[] key = pk.isEmpty() ? allColumns(names.length) : pk.stream().mapToInt(Integer::intValue).toArray();
+        String shape = digest(schema + "\u0000" + table + "\u0000" + String.join("\u0001", names) + "\u0000"
+                + String.join("\u0001", types) + "\u0000" + java.util.Arrays.toString(key));
+        String name = MYSQL_PREFIX + digest(schema + "\u0000" + table).substring(0, 8) + "_" + shape.substring(0, 12);
+        String qt = pgQuote(schema) + "." + pgQuote(table);
+        String fn = log.schema() + "." + pgQuote(name);
+        if (!existing.contains(name)) {
+            String insert = "INSERT INTO " + log.schema() + ".changes (tx, payload) VALUES (txid_current(), ";
+            String body = "BEGIN IF TG_OP = 'INSERT' THEN " + insert
+                    + LogEntryCodec.postgresChangeImage(RowChange.Op.INSERT, schema, table, names, types, key) + ");"
+                    + " ELSIF TG_OP = 'UPDATE' THEN " + insert
+                    + LogEntryCodec.postgresChangeImage(RowChange.Op.UPDATE, schema, table, names, types, key) + ");"
+                    + " ELSE " + insert
+                    + LogEntryCodec.postgresChangeImage(RowChange.Op.DELETE, schema, table, names, types, key) + ");"
+                    + " END IF; RETURN NULL; END";
+            // the settings that shape value text are the function's own, whatever the session's
+            createPostgres(c, "CREATE OR REPLACE FUNCTION " + fn + "() RETURNS trigger LANGUAGE plpgsql"
+                    + " SET datestyle = 'ISO, YMD' SET intervalstyle = 'postgres' SET extra_float_digits = 1"
+                    + " AS $sl$ " + body + " $sl$", () -> postgresFunctionExists(c, log.schemaName(), name));
+            createPostgres(c, "CREATE OR REPLACE TRIGGER " + pgQuote(name) + " AFTER INSERT OR UPDATE OR DELETE ON " + qt
+                    + " FOR EACH ROW EXECUTE FUNCTION " + fn + "()", () -> postgresTriggerExists(c, schema, table, name));
+        }
+        try (Statement st = c.createStatement()) {
+            for (String old : existing) {
+                if (old.equals(name)) continue;
+                // the table's former shape, or a trigger it brought along from its former name
+                st.execute("DROP TRIGGER IF EXISTS " + pgQuote(old) + " ON " + qt);
+                st.execute("DROP FUNCTION IF EXISTS " + log.schema() + "." + pgQuote(old) + "()");
+            }
+        }
+    }
+
+    /** What tells whether a concurrent installer (another instance) created the object after all. */
+    private interface Probe {
+        boolean exists() throws SQLException;
+    }
+
+    /**
+     * Runs a CREATE OR REPLACE; two instances doing so at once make one fail ("tuple concurrently
+     * updated"), which is fine when the object exists now.
+     */
+    private static void createPostgres(Connection c, String ddl, Probe probe) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(ddl);
+        } catch (SQLException e) {
+            if (!probe.exists()) throw e;
+        }
+    }
+
+    private static boolean postgresFunctionExists(Connection c, String schema, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                + " WHERE n.nspname = ? AND p.proname = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static boolean postgresTriggerExists(Connection c, String schema, String table, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_trigger tg JOIN pg_class cl ON cl.oid = tg.tgrelid"
+                + " JOIN pg_namespace n ON n.oid = cl.relnamespace WHERE n.nspname = ? AND cl.relname = ? AND tg.tgname = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            ps.setString(3, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static String pgQuote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
     private static int[] allColumns(int n) {

@@ -25,6 +25,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.HexFormat;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -682,6 +683,64 @@ public final class LogEntryCodec {
                                           String[] dataTypes, int[] key) {
         String[] forms = new String[columns.length];
         for (int i = 0; i < columns.length; i++) forms[i] = mysqlForm(dataTypes[i]);
+        byte[] head = header(op, schema, table, columns, forms, key);
+        StringBuilder sb = new StringBuilder("CONCAT(X'");
+        for (byte b : head) sb.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+        sb.append('\'');
+        if (op != RowChange.Op.INSERT) for (int k : key) sb.append(", ").append(mysqlField("OLD", columns[k], forms[k]));
+        if (op != RowChange.Op.DELETE) for (int i = 0; i < columns.length; i++) sb.append(", ").append(mysqlField("NEW", columns[i], forms[i]));
+        return sb.append(')').toString();
+    }
+
+    /**
+     * The SQL expression a PostgreSQL capture trigger function evaluates to build the text image
+     * of one row change (format {@link #TEXT_IMAGE}, a {@code bytea}): the same image as MySQL's,
+     * built with PostgreSQL's operators. The function that evaluates it pins the settings that
+     * shape value text ({@code DateStyle}, {@code IntervalStyle}, {@code extra_float_digits}), so a
+     * session's own settings never change what is captured.
+     *
+     * @param typeNames each column's {@code pg_type.typname}
+     */
+    public static String postgresChangeImage(RowChange.Op op, String schema, String table, String[] columns,
+                                             String[] typeNames, int[] key) {
+        String[] forms = new String[columns.length];
+        for (int i = 0; i < columns.length; i++) forms[i] = postgresForm(typeNames[i]);
+        byte[] head = header(op, schema, table, columns, forms, key);
+        StringBuilder sb = new StringBuilder("decode('").append(HexFormat.of().formatHex(head)).append("', 'hex')");
+        if (op != RowChange.Op.INSERT) for (int k : key) sb.append(" || ").append(postgresField("OLD", columns[k], forms[k]));
+        if (op != RowChange.Op.DELETE) for (int i = 0; i < columns.length; i++) sb.append(" || ").append(postgresField("NEW", columns[i], forms[i]));
+        return sb.toString();
+    }
+
+    private static String postgresField(String row, String column, String form) {
+        String ref = row + ".\"" + column.replace("\"", "\"\"") + "\"";
+        String bytes = switch (form) {
+            case "b" -> ref;
+            case "Z" -> "convert_to(extract(epoch FROM " + ref + ")::text, 'UTF8')";
+            default -> "convert_to(" + ref + "::text, 'UTF8')";
+        };
+        return "(CASE WHEN " + ref + " IS NULL THEN decode('2d', 'hex') ELSE convert_to(octet_length(" + bytes
+                + ")::text || ':', 'UTF8') || " + bytes + " END)";
+    }
+
+    /** The value form of a PostgreSQL column type ({@code pg_type.typname}) in a text image. */
+    static String postgresForm(String typeName) {
+        return switch (typeName) {
+            case "int2", "int4", "int8" -> "i";
+            case "numeric" -> "n";
+            case "float8" -> "d";
+            case "float4" -> "f";
+            case "bytea" -> "b";
+            case "date" -> "D";
+            case "timestamp" -> "T";
+            case "time" -> "t";
+            case "timestamptz" -> "Z";
+            default -> "s"; // text types, bool, uuid, json(b), inet, interval, arrays, enums: PostgreSQL's own text
+        };
+    }
+
+    /** The static start of a text image: format, operation, table, columns with their forms, key. */
+    private static byte[] header(RowChange.Op op, String schema, String table, String[] columns, String[] forms, int[] key) {
         java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
         head.write(TEXT_IMAGE);
         head.write(op.code);
@@ -694,12 +753,7 @@ public final class LogEntryCodec {
         }
         textField(head, Integer.toString(key.length));
         for (int k : key) textField(head, Integer.toString(k));
-        StringBuilder sb = new StringBuilder("CONCAT(X'");
-        for (byte b : head.toByteArray()) sb.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-        sb.append('\'');
-        if (op != RowChange.Op.INSERT) for (int k : key) sb.append(", ").append(mysqlField("OLD", columns[k], forms[k]));
-        if (op != RowChange.Op.DELETE) for (int i = 0; i < columns.length; i++) sb.append(", ").append(mysqlField("NEW", columns[i], forms[i]));
-        return sb.append(')').toString();
+        return head.toByteArray();
     }
 
     private static void textField(java.io.ByteArrayOutputStream out, String s) {

@@ -356,7 +356,8 @@ public final class ReplicationLog {
         }
     }
 
-    private static long insertRecord(Connection c, String sql, byte[] payload) throws SQLException {
+    private long insertRecord(Connection c, String sql, byte[] payload) throws SQLException {
+        if (dialect == Dialect.POSTGRESQL) return insertRecordPostgres(c, sql, payload);
         for (int attempt = 1; ; attempt++) {
             try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
                 ps.setLong(1, System.currentTimeMillis());
@@ -372,6 +373,25 @@ public final class ReplicationLog {
                 if (attempt >= 5 || !isDuplicateKey(e)) throw e;
             }
         }
+    }
+
+    /**
+     * PostgreSQL aborts the whole transaction on a failed statement, so a seal that lost its
+     * position to an applier's claim must not fail: {@code ON CONFLICT DO NOTHING} returns no row
+     * instead (the transaction and its captured rows intact), and the seal takes another position.
+     */
+    private static long insertRecordPostgres(Connection c, String sql, byte[] payload) throws SQLException {
+        String returning = sql + " ON CONFLICT (position) DO NOTHING RETURNING position";
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            try (PreparedStatement ps = c.prepareStatement(returning)) {
+                ps.setLong(1, System.currentTimeMillis());
+                if (payload != null) ps.setBytes(2, payload);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) return rs.getLong(1);
+                }
+            }
+        }
+        throw new SQLException("the primary gave no free position for a commit record in 5 attempts", "55000");
     }
 
     /**
