@@ -224,16 +224,16 @@ class ReplicationEndToEndTest {
         }
     }
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void writesThatReadOtherRowsOrCallPerRowFunctionsReplicateExactly(Engine engine) throws Exception {
         start(engine, 1);
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            st.execute(table("CREATE TABLE a (id INT PRIMARY KEY, at TIMESTAMP, d DOUBLE)"));
-            st.execute(table("CREATE TABLE b (id INT PRIMARY KEY, d DOUBLE)"));
+            st.execute(table("CREATE TABLE a (id INT PRIMARY KEY, at TIMESTAMP, d DOUBLE PRECISION)"));
+            st.execute(table("CREATE TABLE b (id INT PRIMARY KEY, d DOUBLE PRECISION)"));
             assertThat(st.executeUpdate("INSERT INTO a (id, at) VALUES (1, CURRENT_TIMESTAMP), (2, CURRENT_TIMESTAMP),"
                     + " (3, CURRENT_TIMESTAMP)")).isEqualTo(3);
             // per-row RAND(), INSERT ... SELECT, UPDATE with a subquery, DELETE with a subquery
-            assertThat(st.executeUpdate("UPDATE a SET d = RAND()")).isEqualTo(3);
+            assertThat(st.executeUpdate("UPDATE a SET d = " + (engine == Engine.POSTGRESQL ? "random()" : "RAND()"))).isEqualTo(3);
             assertThat(st.executeUpdate("INSERT INTO b SELECT id, d FROM a WHERE id < 3")).isEqualTo(2);
             assertThat(st.executeUpdate("UPDATE a SET d = (SELECT MAX(d) FROM b) WHERE id = 3")).isEqualTo(1);
             assertThat(st.executeUpdate("DELETE FROM b WHERE id IN (SELECT id FROM a WHERE id = 1)")).isEqualTo(1);
@@ -254,14 +254,17 @@ class ReplicationEndToEndTest {
      * runs longer than the orphan limit is kept alive by its process's heartbeat (the replicas
      * wait at it, then apply it, never report it as orphaned).
      */
-    @PerEngine
+    @PerEngine(postgresql = true)
     void ddlIsLoggedAheadAndItsOutcomeDecidesWhatTheReplicasRun(Engine engine) throws Exception {
         System.setProperty("shardline.replication.ddlOrphanMillis", "1000"); // heartbeat every 250 ms
         try {
             start(engine, 1);
-            String slow = engine == Engine.MARIADB
-                    ? "CREATE TABLE slow ENGINE=InnoDB AS SELECT s.seq AS id, MD5(s.seq) AS h FROM seq_1_to_2000000 s"
-                    : "CREATE TABLE slow AS SELECT X AS id, HASH('SHA-256', CAST(X AS VARCHAR)) AS h FROM SYSTEM_RANGE(1, 1500000)";
+            long slowRows = engine == Engine.H2 ? 1_500_000 : engine == Engine.POSTGRESQL ? 3_000_000 : 2_000_000;
+            String slow = switch (engine) {
+                case MARIADB -> "CREATE TABLE slow ENGINE=InnoDB AS SELECT s.seq AS id, MD5(s.seq) AS h FROM seq_1_to_" + slowRows + " s";
+                case POSTGRESQL -> "CREATE TABLE slow AS SELECT g AS id, md5(g::text) AS h FROM generate_series(1, " + slowRows + ") g";
+                default -> "CREATE TABLE slow AS SELECT X AS id, HASH('SHA-256', CAST(X AS VARCHAR)) AS h FROM SYSTEM_RANGE(1, " + slowRows + ")";
+            };
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 st.execute(table("CREATE TABLE t (id INT PRIMARY KEY)"));
                 assertThatThrownBy(() -> st.execute(table("CREATE TABLE t (id INT PRIMARY KEY)")))
@@ -278,7 +281,7 @@ class ReplicationEndToEndTest {
             assertThat(topo.status(topo.replicaName(0, 0)).state()).isNotEqualTo("BROKEN");
             try (Connection p = topo.primary(); Connection r = topo.replica(0)) {
                 assertThat(TestTopology.dump(r, "t", "id")).isEqualTo(TestTopology.dump(p, "t", "id")).hasSize(2);
-                assertThat(TestTopology.count(r, "slow")).isEqualTo(TestTopology.count(p, "slow")).isEqualTo(engine == Engine.MARIADB ? 2_000_000 : 1_500_000);
+                assertThat(TestTopology.count(r, "slow")).isEqualTo(TestTopology.count(p, "slow")).isEqualTo(slowRows);
                 try (Statement st = p.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*), SUM(CASE WHEN payload IS"
                         + " NULL THEN 1 ELSE 0 END), SUM(CASE WHEN tx = -1 THEN 1 ELSE 0 END) FROM "
                         + engine.shardlineTable(p, "commits") + " WHERE tx = 0 OR tx = -1")) {

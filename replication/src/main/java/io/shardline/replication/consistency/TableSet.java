@@ -208,6 +208,13 @@ final class TableSet {
         byte[] b;
         if (c.binary()) {
             b = rs.getBytes(i);
+        } else if (c.jdbcType() == Types.DOUBLE || c.jdbcType() == Types.FLOAT || c.jdbcType() == Types.REAL) {
+            // by their bits, not their text: a driver may format the same double differently
+            // (pgjdbc: the server's text, or Java's toString once a statement is server-prepared
+            // and its results arrive binary — JDK 17's toString is not always the shortest form)
+            double d = rs.getDouble(i);
+            b = rs.wasNull() ? null : java.nio.ByteBuffer.allocate(8).putLong(c.jdbcType() == Types.REAL
+                    ? Float.floatToIntBits((float) d) : Double.doubleToLongBits(d)).array();
         } else {
             String s = rs.getString(i);
             b = s == null ? null : s.getBytes(StandardCharsets.UTF_8);
