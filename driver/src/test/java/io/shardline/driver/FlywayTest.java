@@ -31,13 +31,13 @@ class FlywayTest {
     TestTopology topo;
     Engine engine;
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void viaDataSource(Engine engine) throws Exception {
         start(engine);
         migrateAndVerify(Flyway.configure().dataSource(topo.dataSource()));
     }
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void viaUrl(Engine engine) throws Exception {
         start(engine);
         migrateAndVerify(Flyway.configure().dataSource(topo.url(), null, null));
