@@ -139,10 +139,14 @@ class DataAccessFrameworksTest {
         assertReplicasEqual(engine, "author", "id", 46);
     }
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void jooqWithItsDefaults(Engine engine) throws Exception {
         topo = TestTopology.on(engine).replicas(2).build();
-        SQLDialect dialect = engine == Engine.MARIADB ? SQLDialect.MARIADB : SQLDialect.H2;
+        SQLDialect dialect = switch (engine) {
+            case MARIADB -> SQLDialect.MARIADB;
+            case POSTGRESQL -> SQLDialect.POSTGRES;
+            default -> SQLDialect.H2;
+        };
         DSLContext ctx = DSL.using(topo.dataSource(), dialect);
         Table<Record> book = DSL.table(DSL.name("book"));
         ctx.createTable(book).column(DSL.field(DSL.name("id"), SQLDataType.BIGINT.identity(true)))
