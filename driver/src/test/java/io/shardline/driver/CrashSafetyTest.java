@@ -230,7 +230,7 @@ class CrashSafetyTest {
      * the killed client's DDL, once the statement is also cancelled on the server (it never takes
      * effect). Afterwards writes replicate again and every node is identical.
      */
-    @PerEngine(h2OverTcp = true)
+    @PerEngine(h2OverTcp = true, postgresql = true)
     void killMinus9DuringADdlHaltsTheReplicasUntilTheOperatorDecides(Engine engine) throws Exception {
         start(engine);
         System.setProperty("shardline.replication.ddlOrphanMillis", "3000");
@@ -248,9 +248,11 @@ class CrashSafetyTest {
     private void killDuringDdl(ShardlineDataSource ds, Engine engine, String table, boolean cancelOnServer) throws Exception {
         // long enough to be found running on the server when it is to be cancelled there
         int rows = cancelOnServer ? 3_000_000 : 1_000_000;
-        String ddl = engine == Engine.MARIADB
-                ? "CREATE TABLE " + table + " ENGINE=InnoDB AS SELECT s.seq AS id, MD5(s.seq) AS h FROM seq_1_to_" + rows + " s"
-                : "CREATE TABLE " + table + " AS SELECT X AS id, HASH('SHA-256', CAST(X AS VARCHAR)) AS h FROM SYSTEM_RANGE(1, " + rows + ")";
+        String ddl = switch (engine) {
+            case MARIADB -> "CREATE TABLE " + table + " ENGINE=InnoDB AS SELECT s.seq AS id, MD5(s.seq) AS h FROM seq_1_to_" + rows + " s";
+            case POSTGRESQL -> "CREATE TABLE " + table + " AS SELECT g AS id, md5(g::text) AS h FROM generate_series(1, " + rows + ") g";
+            default -> "CREATE TABLE " + table + " AS SELECT X AS id, HASH('SHA-256', CAST(X AS VARCHAR)) AS h FROM SYSTEM_RANGE(1, " + rows + ")";
+        };
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.executeUpdate("INSERT INTO event (id, payload) VALUES (" + (cancelOnServer ? 11 : 1) + ", 'before the DDL')");
             st.executeUpdate("UPDATE counter SET n = n + 1 WHERE id = 1");
@@ -320,14 +322,20 @@ class CrashSafetyTest {
     private static void cancelOnServer(Engine engine, Connection p, String table) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         while (true) {
-            String find = engine == Engine.MARIADB
-                    ? "SELECT COALESCE(MAX(ID), 0) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'CREATE TABLE " + table + " %'"
-                    : "SELECT COALESCE(MAX(SESSION_ID), 0) FROM INFORMATION_SCHEMA.SESSIONS WHERE EXECUTING_STATEMENT LIKE 'CREATE TABLE "
-                            + table + " %'";
+            String like = "'CREATE TABLE " + table + " %'";
+            String find = switch (engine) {
+                case MARIADB -> "SELECT COALESCE(MAX(ID), 0) FROM information_schema.PROCESSLIST WHERE INFO LIKE " + like;
+                case POSTGRESQL -> "SELECT COALESCE(MAX(pid), 0) FROM pg_stat_activity WHERE query LIKE " + like + " AND state = 'active'";
+                default -> "SELECT COALESCE(MAX(SESSION_ID), 0) FROM INFORMATION_SCHEMA.SESSIONS WHERE EXECUTING_STATEMENT LIKE " + like;
+            };
             long id = single(p, find);
             if (id > 0) {
                 try (Statement st = p.createStatement()) {
-                    st.execute(engine == Engine.MARIADB ? "KILL QUERY " + id : "CALL CANCEL_SESSION(" + id + ")");
+                    st.execute(switch (engine) {
+                        case MARIADB -> "KILL QUERY " + id;
+                        case POSTGRESQL -> "SELECT pg_cancel_backend(" + id + ")";
+                        default -> "CALL CANCEL_SESSION(" + id + ")";
+                    });
                 }
                 return;
             }
