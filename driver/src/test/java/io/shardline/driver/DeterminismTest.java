@@ -132,16 +132,18 @@ class DeterminismTest {
      * write, per-row functions in an UPDATE, an INSERT without a column list using DEFAULT and
      * NULL for the identity. The capture records the values the primary stored.
      */
-    @PerEngine
+    @PerEngine(postgresql = true)
     void sessionStateAndSessionFunctionsReplicateThePrimarysValues(Engine engine) throws Exception {
         try (Connection c = start(engine, 1); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE s (id INT PRIMARY KEY, who VARCHAR(80), v INT, r DOUBLE)" + engine.tableOptions());
+            boolean pg = engine == Engine.POSTGRESQL;
+            st.execute("CREATE TABLE s (id INT PRIMARY KEY, who VARCHAR(80), v INT, r DOUBLE PRECISION)" + engine.tableOptions());
             st.execute("CREATE TABLE auto (id " + engine.identity() + " PRIMARY KEY, name VARCHAR(20))" + engine.tableOptions());
             assertThat(st.executeUpdate("INSERT INTO s (id, who) VALUES (1, CURRENT_USER)")).isEqualTo(1);
-            assertThat(st.executeUpdate("INSERT INTO s (id, who) VALUES (2, DATABASE())")).isEqualTo(1);
-            st.execute("SET @v = 5");
-            assertThat(st.executeUpdate("INSERT INTO s (id, v) VALUES (3, @v)")).isEqualTo(1);
-            assertThat(st.executeUpdate("UPDATE s SET r = RAND()")).isEqualTo(3);
+            assertThat(st.executeUpdate("INSERT INTO s (id, who) VALUES (2, " + (pg ? "current_database()" : "DATABASE()") + ")")).isEqualTo(1);
+            // a session variable behind a write (PostgreSQL: a custom setting)
+            st.execute(pg ? "SET app.v = '5'" : "SET @v = 5");
+            assertThat(st.executeUpdate("INSERT INTO s (id, v) VALUES (3, " + (pg ? "current_setting('app.v')::int" : "@v") + ")")).isEqualTo(1);
+            assertThat(st.executeUpdate("UPDATE s SET r = " + (pg ? "random()" : "RAND()"))).isEqualTo(3);
             st.executeUpdate("INSERT INTO auto VALUES (DEFAULT, 'd')");
             st.executeUpdate("INSERT INTO auto (name) VALUES ('n')");
         }
