@@ -63,6 +63,23 @@ final class Databases {
         return urls;
     }
 
+    /** The local PostgreSQL server (postgres, trust), as pgjdbc reaches it. */
+    static final String POSTGRESQL = "jdbc:postgresql://127.0.0.1:5432/";
+    static final String POSTGRESQL_PARAMS = "?user=postgres";
+
+    /** Fresh databases {@code names} on the local PostgreSQL server (Shardline's schema is inside each): their URLs, in order. */
+    static List<String> freshPostgresql(String... names) throws SQLException {
+        List<String> urls = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(POSTGRESQL + "postgres" + POSTGRESQL_PARAMS); Statement st = c.createStatement()) {
+            for (String db : names) {
+                st.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+                st.execute("CREATE DATABASE " + db);
+                urls.add(POSTGRESQL + db + POSTGRESQL_PARAMS);
+            }
+        }
+        return urls;
+    }
+
     /**
      * A primary and a replica database named {@code name + "_p"} and {@code name + "_r"}: fresh ones
      * on the local MariaDB, or in-memory H2; and the topology YAML of the two (data sources

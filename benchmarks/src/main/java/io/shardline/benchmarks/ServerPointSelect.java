@@ -6,7 +6,6 @@ import io.shardline.driver.ShardlineDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -41,19 +40,7 @@ public final class ServerPointSelect {
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         List<String> names = List.of("ps_p", "ps_r1", "ps_r2");
-        List<String> urls;
-        if (pg) {
-            String server = "jdbc:postgresql://127.0.0.1:5432/";
-            try (Connection c = DriverManager.getConnection(server + "postgres?user=postgres"); Statement st = c.createStatement()) {
-                for (String db : names) {
-                    st.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-                    st.execute("CREATE DATABASE " + db);
-                }
-            }
-            urls = names.stream().map(db -> server + db + "?user=postgres").toList();
-        } else {
-            urls = Databases.freshMariaDb(names.toArray(String[]::new));
-        }
+        List<String> urls = pg ? Databases.freshPostgresql(names.toArray(String[]::new)) : Databases.freshMariaDb(names.toArray(String[]::new));
         StringBuilder y = new StringBuilder("dataSources:\n");
         for (int i = 0; i < names.size(); i++) y.append("  ").append(names.get(i)).append(": { url: \"").append(urls.get(i)).append("\" }\n");
         y.append("shards:\n  main: { primary: ps_p, replicas: [ps_r1, ps_r2] }\n");

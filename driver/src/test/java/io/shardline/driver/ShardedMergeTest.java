@@ -2,16 +2,11 @@ package io.shardline.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.AutoClose;
 
 /**
@@ -33,13 +28,12 @@ class ShardedMergeTest {
     void crossShardQueriesAnswerLikeOneDatabaseOfTheSameEngine(Engine engine) throws Exception {
         topo = TestTopology.on(engine).shards(2).replicas(1).table("orders", "{ shardKey: customer_id, strategy: mod }").build();
         single = TestTopology.on(engine).replicas(0).build();
-        String ddl = "CREATE TABLE orders (id BIGINT PRIMARY KEY, customer_id BIGINT NOT NULL, status VARCHAR(10),"
-                + " amount DECIMAL(12,2), note VARCHAR(20))" + engine.tableOptions();
+        String ddl = ShardedOrders.ddl(engine);
         try (Connection c = topo.dataSource().getConnection(); Statement st = c.createStatement();
              Connection ref = single.primary(); Statement rs = ref.createStatement()) {
             st.execute(ddl);
             rs.execute(ddl);
-            fill(c, ref);
+            ShardedOrders.fill(c, ref, 1000);
         }
         assertThat(topo.dataSource().awaitReplication(Duration.ofSeconds(30))).isTrue();
         for (int shard = 0; shard < 2; shard++) {
@@ -64,54 +58,8 @@ class ShardedMergeTest {
         try (Connection c = topo.dataSource().getConnection(); Statement st = c.createStatement();
              Connection ref = single.primary(); Statement rst = ref.createStatement()) {
             for (String q : queries) {
-                assertThat(rows(st.executeQuery(q))).as(engine + ": " + q).isEqualTo(rows(rst.executeQuery(q)));
+                assertThat(ShardedOrders.answer(st.executeQuery(q))).as(engine + ": " + q).isEqualTo(ShardedOrders.answer(rst.executeQuery(q)));
             }
         }
-    }
-
-    private static void fill(Connection sharded, Connection ref) throws Exception {
-        Random rnd = new Random(42);
-        String[] statuses = {"NEW", "PAID", "SHIPPED"};
-        String sql = "INSERT INTO orders (id, customer_id, status, amount, note) VALUES (?, ?, ?, ?, ?)";
-        try (PreparedStatement ps = sharded.prepareStatement(sql); PreparedStatement rp = ref.prepareStatement(sql)) {
-            sharded.setAutoCommit(false);
-            for (int i = 1; i <= 1000; i++) {
-                long customer = rnd.nextInt(300) - 20; // some negative keys: floorMod
-                String status = statuses[rnd.nextInt(statuses.length)];
-                BigDecimal amount = rnd.nextInt(10) == 0 ? null : BigDecimal.valueOf(rnd.nextInt(100_000), 2);
-                for (PreparedStatement p : List.of(ps, rp)) {
-                    p.setLong(1, i);
-                    p.setLong(2, customer);
-                    p.setString(3, status);
-                    p.setBigDecimal(4, amount);
-                    p.setString(5, "n" + (i % 17));
-                    p.addBatch();
-                }
-            }
-            ps.executeBatch();
-            rp.executeBatch();
-            sharded.commit();
-            sharded.setAutoCommit(true);
-        }
-    }
-
-    /** Every row's values; numbers exactly, as the engine's own type and scale give them. */
-    private static List<List<Object>> rows(ResultSet rs) throws Exception {
-        List<List<Object>> out = new ArrayList<>();
-        try (rs) {
-            ResultSetMetaData md = rs.getMetaData();
-            while (rs.next()) {
-                List<Object> row = new ArrayList<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    Object o = rs.getObject(i);
-                    // integer widths may differ (COUNT as BIGINT or DECIMAL): compare integers by value, decimals with their scale
-                    if (o instanceof Number n && !(o instanceof BigDecimal)) o = new BigDecimal(n.toString());
-                    if (o instanceof BigDecimal d && d.scale() <= 0) o = d.toBigIntegerExact();
-                    row.add(o);
-                }
-                out.add(row);
-            }
-        }
-        return out;
     }
 }

@@ -3,12 +3,10 @@ package io.shardline.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -42,8 +40,7 @@ class ShardingTest {
                 .build();
         ds = topo.dataSource();
         reference = DriverManager.getConnection("jdbc:h2:mem:" + topo.id() + "_ref", "sa", ""); // gone with the connection
-        String orders = "CREATE TABLE orders (id BIGINT PRIMARY KEY, customer_id BIGINT NOT NULL, status VARCHAR(10),"
-                + " amount DECIMAL(12,2), note VARCHAR(20))";
+        String orders = ShardedOrders.ddl(Engine.H2);
         try (Connection c = ds.getConnection(); Statement st = c.createStatement(); Statement ref = reference.createStatement()) {
             st.execute(orders);
             ref.execute(orders);
@@ -136,33 +133,8 @@ class ShardingTest {
     }
 
     private void fillOrders(int n) throws Exception {
-        Random rnd = new Random(42);
-        String[] statuses = {"NEW", "PAID", "SHIPPED", null};
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO orders (id, customer_id, status, amount, note) VALUES (?, ?, ?, ?, ?)");
-             PreparedStatement ref = reference.prepareStatement("INSERT INTO orders (id, customer_id, status, amount, note) VALUES (?, ?, ?, ?, ?)")) {
-            c.setAutoCommit(false);
-            for (int i = 1; i <= n; i++) {
-                long customer = rnd.nextInt(500) - 20; // some negative keys: floorMod
-                String status = statuses[rnd.nextInt(statuses.length)];
-                BigDecimal amount = rnd.nextInt(10) == 0 ? null : BigDecimal.valueOf(rnd.nextInt(100_000), 2);
-                for (PreparedStatement p : List.of(ps, ref)) {
-                    p.setLong(1, i);
-                    p.setLong(2, customer);
-                    p.setString(3, status);
-                    p.setBigDecimal(4, amount);
-                    p.setString(5, "n" + (i % 17));
-                    p.addBatch();
-                }
-                if (i % 500 == 0) {
-                    ps.executeBatch();
-                    ref.executeBatch();
-                    c.commit();
-                }
-            }
-            ps.executeBatch();
-            ref.executeBatch();
-            c.commit();
+        try (Connection c = ds.getConnection()) {
+            ShardedOrders.fill(c, reference, n);
         }
     }
 
@@ -220,30 +192,11 @@ class ShardingTest {
         assertThat(queries.size()).isGreaterThan(300);
         try (Connection c = ds.getConnection(); Statement st = c.createStatement(); Statement ref = reference.createStatement()) {
             for (String q : queries) {
-                List<List<Object>> expected = rows(ref.executeQuery(q));
-                List<List<Object>> actual = rows(st.executeQuery(q));
+                List<List<Object>> expected = ShardedOrders.answer(ref.executeQuery(q));
+                List<List<Object>> actual = ShardedOrders.answer(st.executeQuery(q));
                 assertThat(actual).as(q).isEqualTo(expected);
             }
         }
-    }
-
-    private static List<List<Object>> rows(ResultSet rs) throws Exception {
-        List<List<Object>> out = new ArrayList<>();
-        try (rs) {
-            ResultSetMetaData md = rs.getMetaData();
-            while (rs.next()) {
-                List<Object> row = new ArrayList<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    Object o = rs.getObject(i);
-                    // compare numbers by value: BigDecimal scale and integer widths may differ by engine
-                    if (o instanceof BigDecimal d) o = d.stripTrailingZeros().toPlainString();
-                    else if (o instanceof Number n) o = new BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
-                    row.add(o);
-                }
-                out.add(row);
-            }
-        }
-        return out;
     }
 
     @Test

@@ -101,7 +101,7 @@ public final class ReplicaApplier implements AutoCloseable {
     private ReplicaTables tables;
     private final int applyThreads;
     private ExecutorService laneThreads;
-    /** Rounds applied in more than one lane (tests, status). */
+    /** Rounds applied in more than one lane (for tests: {@link #laneRounds()}). */
     private volatile long laneRounds;
     /**
      * A round applies in lanes only with at least this many rows: below it one connection's single

@@ -227,7 +227,7 @@ final class RowStatements {
      * way); one that changes its key sets them all (such a key is not GENERATED ALWAYS).
      */
     private boolean setsKeyColumns(RowChange ch) {
-        if (dialect != Dialect.POSTGRESQL || fullRow(ch) || nonKey(ch).length == 0) return true;
+        if (dialect != Dialect.POSTGRESQL || fullRow(ch)) return true;
         for (int i = 0; i < ch.key().length; i++) {
             Object before = ch.oldKey()[i];
             Object after = ch.newRow()[ch.key()[i]];
@@ -319,16 +319,13 @@ final class RowStatements {
                     } else if (dialect == Dialect.POSTGRESQL) {
                         sb.append(" ON CONFLICT (");
                         for (int i = 0; i < ch.key().length; i++) sb.append(i == 0 ? "" : ", ").append(quote(cols[ch.key()[i]]));
+                        // not the key columns (there are others: a table keyed by all its columns is fullRow):
+                        // the same values, and PostgreSQL refuses any for GENERATED ALWAYS
                         int[] others = nonKey(ch);
-                        if (others.length == 0) {
-                            sb.append(") DO NOTHING");
-                        } else {
-                            // not the key columns: the same values, and PostgreSQL refuses any for GENERATED ALWAYS
-                            sb.append(") DO UPDATE SET ");
-                            for (int j = 0; j < others.length; j++) {
-                                String c = quote(cols[others[j]]);
-                                sb.append(j == 0 ? "" : ", ").append(c).append(" = EXCLUDED.").append(c);
-                            }
+                        sb.append(") DO UPDATE SET ");
+                        for (int j = 0; j < others.length; j++) {
+                            String c = quote(cols[others[j]]);
+                            sb.append(j == 0 ? "" : ", ").append(c).append(" = EXCLUDED.").append(c);
                         }
                     }
                 }
