@@ -1,5 +1,6 @@
 package io.shardline.driver;
 
+import io.shardline.replication.log.Dialect;
 import io.shardline.replication.log.LogEntryCodec;
 import io.shardline.replication.apply.LogMaintenance;
 import io.shardline.replication.log.LoggedStatement;
@@ -7,6 +8,7 @@ import io.shardline.replication.apply.ReplicaApplier;
 import io.shardline.replication.ReplicaState;
 import io.shardline.routing.read.ReplicaBalancer;
 import io.shardline.routing.read.ReplicaCandidates;
+import io.shardline.routing.sql.DdlTranslation;
 import io.shardline.routing.sql.StatementInfo;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -74,6 +76,7 @@ final class ShardConnection {
         @Override
         public boolean eligible(int i) {
             ShardlineRuntime.Node n = shard.replicas[i];
+            if (n.foreignEngine) return false; // the application's SQL is the primary's dialect
             ReplicaApplier a = n.applier;
             ReplicaState s = a.state();
             if (s == ReplicaState.DOWN || s == ReplicaState.BROKEN || s == ReplicaState.STOPPED) return false;
@@ -427,6 +430,7 @@ final class ShardConnection {
             runtime.schemaChanged();
             return result;
         }
+        refuseUntranslatable(c, sql);
         // write-ahead: the entry is in the log, marked running, before the DDL runs — a crash in
         // between leaves a running entry the appliers report, never a DDL the replicas miss
         boolean ac = c.getAutoCommit();
@@ -463,6 +467,24 @@ final class ShardConnection {
         if (!ac) c.commit();
         committed(position, true);
         return result;
+    }
+
+    /**
+     * DDL that a replica of another engine could not take is refused before it runs on the
+     * primary: run there, it would halt that replica (BROKEN) at its log entry.
+     */
+    private void refuseUntranslatable(Connection c, String sql) throws SQLException {
+        java.util.Set<Dialect> others = shard.foreignEngines();
+        if (others.isEmpty()) return;
+        String defaultSchema = shard.dialect == Dialect.MYSQL ? c.getCatalog() : c.getSchema();
+        for (Dialect d : others) {
+            try {
+                DdlTranslation.translate(sql, shard.dialect.engine(), d.engine(), defaultSchema);
+            } catch (java.sql.SQLFeatureNotSupportedException e) {
+                throw new java.sql.SQLFeatureNotSupportedException("shard '" + shard.name + "' has a " + d + " replica of its "
+                        + shard.dialect + " primary, which cannot take this DDL: " + e.getMessage(), "0A000", e);
+            }
+        }
     }
 
     /** {@code CREATE [OR REPLACE] [DEFINER = ...] TRIGGER} or {@code DROP TRIGGER}. */

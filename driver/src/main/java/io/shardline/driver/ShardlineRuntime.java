@@ -75,6 +75,15 @@ final class ShardlineRuntime implements AutoCloseable {
             }
         }
 
+        /**
+         * A replica on another engine than its primary (a PostgreSQL replica of a MariaDB primary):
+         * it is replicated to, but serves none of the application's reads, whose SQL is written for
+         * the primary's engine.
+         */
+        boolean foreignEngine;
+        /** This node's engine as its URL names it (null if the URL does not tell). */
+        Dialect engine;
+
         Node(String name, HikariDataSource pool, HikariDataSource replicationPool, int weight) {
             this.name = name;
             this.pool = pool;
@@ -104,6 +113,15 @@ final class ShardlineRuntime implements AutoCloseable {
         final SchemaFence fence = new SchemaFence();
         /** The primary's change capture, installed again after every DDL that runs through Shardline. */
         final io.shardline.replication.log.ChangeCapture capture;
+
+        /** The engines of this shard's replicas that are not the primary's: DDL must translate to each. */
+        java.util.Set<Dialect> foreignEngines() {
+            java.util.Set<Dialect> out = java.util.EnumSet.noneOf(Dialect.class);
+            for (Node r : replicas) {
+                if (r.foreignEngine) out.add(r.engine);
+            }
+            return out;
+        }
 
         Shard(int index, String name, Node primary, Node[] replicas, ReplicationLog log, Dialect dialect,
               ReplicaBalancer balancer) {
@@ -351,6 +369,8 @@ final class ShardlineRuntime implements AutoCloseable {
             Topology.DataSourceConfig ds = topology.dataSource(r.dataSource());
             // a replica's: its applier's (one per lane), and one for verify/resync
             Node n = new Node(ds.name(), pool(ds, false), replicationPool(ds, rc.applyThreads() + 1), r.weight());
+            n.engine = Dialect.ofUrl(ds.url());
+            n.foreignEngine = n.engine != null && n.engine != dialect;
             n.applier = new ReplicaApplier(ds.name(), primary.replicationPool, n.replicationPool, rc.schema(), rc.batchSize(),
                     rc.initialBackoff(), rc.maxBackoff(), analyzer, rc.applyInterval(), listener, rc.applyThreads());
             replicas[i] = n;

@@ -274,12 +274,19 @@ public final class TestTopology implements AutoCloseable {
         private final Map<String, String> replication = new LinkedHashMap<>();
         private final Map<String, String> reads = new LinkedHashMap<>();
         private final StringBuilder raw = new StringBuilder();
+        private final Map<String, Engine> engines = new LinkedHashMap<>();
 
         private Builder(Engine engine) {
             this.engine = engine;
         }
 
         /** Where the YAML (and H2 file databases) go; by default a temporary directory deleted on close. */
+        /** Runs {@code node} on {@code other} instead of the topology's engine (a replica of another engine). */
+        public Builder engine(String node, Engine other) {
+            engines.put(node, other);
+            return this;
+        }
+
         public Builder in(Path dir) {
             this.dir = dir;
             return this;
@@ -393,6 +400,7 @@ public final class TestTopology implements AutoCloseable {
          */
         public TestTopology build() throws Exception {
             engine.assumeEnabled();
+            for (Engine other : engines.values()) other.assumeEnabled();
             if (replicaNames != null && shards != 1) throw new IllegalArgumentException("replica names are for one shard");
             List<List<String>> layout = new ArrayList<>();
             for (int k = 0; k < shards; k++) {
@@ -405,7 +413,7 @@ public final class TestTopology implements AutoCloseable {
             }
             Set<String> names = new LinkedHashSet<>();
             layout.forEach(names::addAll);
-            for (Set<String> referenced : List.of(interruptible, weights.keySet(), pools.keySet())) {
+            for (Set<String> referenced : List.of(interruptible, weights.keySet(), pools.keySet(), engines.keySet())) {
                 if (!names.containsAll(referenced)) throw new IllegalArgumentException(referenced + " not all in " + names);
             }
             boolean ownDir = dir == null;
@@ -414,7 +422,7 @@ public final class TestTopology implements AutoCloseable {
             try {
                 for (String name : names) {
                     String database = id + "_" + name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "_");
-                    nodes.put(name, engine.create(name, database, where, interruptible.contains(name), password));
+                    nodes.put(name, engines.getOrDefault(name, engine).create(name, database, where, interruptible.contains(name), password));
                 }
                 return new TestTopology(this, where, ownDir, layout, nodes);
             } catch (Exception e) {
@@ -437,7 +445,7 @@ public final class TestTopology implements AutoCloseable {
                 String pool = pools.get(n.name);
                 boolean replica = layout.stream().noneMatch(s -> s.get(0).equals(n.name));
                 // a node that goes away is noticed within half a second (a server's replicas: as always before)
-                if (pool == null && (interruptible.contains(n.name) || replica && engine.onServer())) {
+                if (pool == null && (interruptible.contains(n.name) || replica && engines.getOrDefault(n.name, engine).onServer())) {
                     pool = "connectionTimeout: 500";
                 }
                 if (pool != null) y.append(", pool: { ").append(pool).append(" }");

@@ -3,6 +3,7 @@ package io.shardline.replication.apply;
 import io.shardline.replication.ReplicaState;
 import io.shardline.replication.ReplicationListener;
 import io.shardline.replication.log.Dialect;
+import io.shardline.routing.sql.DdlTranslation;
 import io.shardline.replication.log.LogEntryCodec;
 import io.shardline.replication.log.RowChange;
 import io.shardline.replication.log.LoggedStatement;
@@ -135,6 +136,10 @@ public final class ReplicaApplier implements AutoCloseable {
     private ReplicationLog primaryLog;
     private ReplicationLog replicaLog;
     private String primaryCatalog;
+    /** The primary's engine (the replica's own, or another: then DDL is translated and values converted). */
+    private Dialect sourceDialect;
+    /** A primary of another engine: its default schema, dropped from the DDL it logs. */
+    private String primaryDefaultSchema;
     private String replicaCatalog;
 
     /**
@@ -597,8 +602,16 @@ public final class ReplicaApplier implements AutoCloseable {
                 primaryLog = ReplicationLog.forNode(p, configuredSchema);
                 primaryCatalog = p.getCatalog();
                 replicaCatalog = r.getCatalog();
-                rowStatements = new RowStatements(rl.dialect(), primaryCatalog);
-                tables = new ReplicaTables(rl.dialect(), primaryCatalog, replicaCatalog);
+                sourceDialect = primaryLog.dialect();
+                if (sourceDialect == rl.dialect()) {
+                    tables = new ReplicaTables(rl.dialect(), primaryCatalog, replicaCatalog);
+                } else {
+                    // another engine: the primary's default schema is the replica's (see ReplicaTables#target)
+                    primaryDefaultSchema = sourceDialect == Dialect.MYSQL ? primaryCatalog : p.getSchema();
+                    tables = new ReplicaTables(rl.dialect(), primaryCatalog, replicaCatalog, primaryDefaultSchema,
+                            rl.dialect() == Dialect.MYSQL ? replicaCatalog : r.getSchema());
+                }
+                rowStatements = new RowStatements(rl.dialect(), primaryCatalog, tables);
                 replicaLog = rl;
             }
             if (replicaLog.dialect() == Dialect.H2 && !referentialIntegrityOff) {
@@ -689,7 +702,7 @@ public final class ReplicaApplier implements AutoCloseable {
         rowStatements.batching(batched);
         ReplicationLog.Watermark w = replicaLog.lockWatermark(r);
         if (w.position() > appliedPosition) {
-            if (appliedPosition >= 0) tables.forget(); // another process applied: maybe a DDL too
+            if (appliedPosition >= 0) forgetTables(); // another process applied: maybe a DDL too
             publish(w.position(), 0, 0);
         }
         List<ReplicationLog.Entry> entries = primaryLog.readAfter(p, w.position(), limit);
@@ -747,7 +760,7 @@ public final class ReplicaApplier implements AutoCloseable {
                         throw new PoisonEntryException(e.position(), "log entry " + e.position() + " is unreadable: " + ex.getMessage(), ex);
                     }
                     closeAll(prepared);
-                    tables.forget();
+                    forgetTables();
                     if (!applyDdl(r, e, statements, w.ddlAttempt() == e.position())) return 0;
                     publish(e.position(), e.committedAtMillis(), 1);
                     return 1;
@@ -762,7 +775,7 @@ public final class ReplicaApplier implements AutoCloseable {
                             throw new PoisonEntryException(e.position(), "log entry " + e.position() + " has an unreadable row change: "
                                     + ex.getMessage(), ex);
                         }
-                        rowStatements.apply(r, prepared, ch);
+                        rowStatements.on(r).apply(r, prepared, ch);
                     }
                 } catch (SQLException ex) {
                     if (isTransient(ex)) throw ex;
@@ -838,10 +851,15 @@ public final class ReplicaApplier implements AutoCloseable {
         for (int l = 0; l < lanes; l++) work.add(new ArrayList<>());
         for (int i = 0; i < laneOf.length; i++) java.util.Collections.addAll(work.get(laneOf[i]), decoded.get(i));
         // ordered here, on this thread: the table facts are read through r
-        for (int l = 0; l < lanes; l++) work.set(l, inBatchOrder(work.get(l)));
+        try {
+            rowStatements.on(r);
+            for (int l = 0; l < lanes; l++) work.set(l, inBatchOrder(work.get(l)));
+        } catch (RowStatements.UnknownTable e) {
+            throw new BatchFailed(e.sqlException()); // the one-connection path names the entry
+        }
         if (lanes > 1 && laneThreads == null) {
             laneStatements = new RowStatements[applyThreads];
-            for (int l = 1; l < applyThreads; l++) laneStatements[l] = new RowStatements(replicaLog.dialect(), primaryCatalog);
+            for (int l = 1; l < applyThreads; l++) laneStatements[l] = new RowStatements(replicaLog.dialect(), primaryCatalog, tables);
             AtomicInteger seq = new AtomicInteger();
             laneThreads = Executors.newFixedThreadPool(applyThreads - 1, task -> {
                 Thread t = new Thread(task, "shardline-applier-" + name + "-lane-" + seq.incrementAndGet());
@@ -911,6 +929,7 @@ public final class ReplicaApplier implements AutoCloseable {
                 c.setAutoCommit(false);
             }
             statements.batching(true);
+            statements.on(c);
             for (RowChange ch : lane) statements.apply(c, prepared, ch);
             statements.flush();
             return c;
@@ -924,6 +943,13 @@ public final class ReplicaApplier implements AutoCloseable {
             statements.discard();
             closeAll(prepared);
         }
+    }
+
+    /** The replica's schema may have changed: what was read of its tables is read again when needed. */
+    private void forgetTables() {
+        tables.forget();
+        rowStatements.forget();
+        if (laneStatements != null) for (RowStatements s : laneStatements) if (s != null) s.forget();
     }
 
     private static void rollbackQuietly(Connection c) {
@@ -1027,9 +1053,25 @@ public final class ReplicaApplier implements AutoCloseable {
         r.commit(); // DDL commits implicitly anyway; make the attempt marker durable first
         // the commit released the watermark lock: from here on another instance's applier may lock
         // it, see this attempt, and run the same DDL (before, during or after ours)
+        List<String> ddl = new ArrayList<>();
         for (LoggedStatement st : statements) {
+            if (sourceDialect == replicaLog.dialect()) {
+                ddl.add(localize(st.sql()));
+                continue;
+            }
+            try {
+                ddl.addAll(DdlTranslation.translate(st.sql(), sourceDialect.engine(), replicaLog.dialect().engine(), primaryDefaultSchema));
+            } catch (java.sql.SQLFeatureNotSupportedException ex) {
+                // the primary refuses such DDL while this replica is in its topology: logged by a
+                // process that did not know this replica, or by an older Shardline
+                r.rollback();
+                throw new PoisonEntryException(n, "DDL at log position " + n + " cannot be applied on this " + replicaLog.dialect()
+                        + " replica of a " + sourceDialect + " primary: " + ex.getMessage(), ex);
+            }
+        }
+        for (String sql : ddl) {
             try (Statement s = r.createStatement()) {
-                s.execute(localize(st.sql()));
+                s.execute(sql);
             } catch (SQLException ex) {
                 if (isTransient(ex)) throw ex;
                 if (retried) {

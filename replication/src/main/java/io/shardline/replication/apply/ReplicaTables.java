@@ -15,26 +15,130 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What {@link Writesets} needs to know about the replica's tables — unique indexes besides the
- * primary key, foreign-key links — read once per table from the replica's metadata and kept until
- * the schema may have changed ({@link #forget}: after a DDL entry, or when the watermark moved
- * without this applier).
+ * What the applier needs to know about the replica's tables, read once per table from the
+ * replica's metadata and kept until the schema may have changed ({@link #forget}: after a DDL
+ * entry, or when the watermark moved without this applier): for {@link Writesets}, unique indexes
+ * besides the primary key and foreign-key links; for a replica of another engine than its
+ * primary, the table's name there and its columns' kinds ({@link #target}).
  */
 final class ReplicaTables implements Writesets.Tables {
 
     private record Facts(boolean otherUniqueIndex, List<String> linked) {
     }
 
+    /** A table of a replica of another engine: its name in SQL, its schema or database, and its columns by name. */
+    record Found(String sql, String catalog, String schema, String table, Map<String, TargetColumn> columns) {
+
+        /** The replica's column for the primary's {@code column}: the same name, else the same name in another case. */
+        TargetColumn column(String column) throws SQLException {
+            TargetColumn c = columns.get(column);
+            if (c == null) {
+                for (TargetColumn t : columns.values()) {
+                    if (t.name().equalsIgnoreCase(column)) {
+                        if (c != null) throw new SQLException("the replica's table " + sql + " has columns " + c.name() + " and "
+                                + t.name() + ", which differ only in case, for the primary's column " + column, "42S22");
+                        c = t;
+                    }
+                }
+            }
+            if (c == null) throw new SQLException("the replica's table " + sql + " has no column " + column
+                    + " (of the primary's table): it has diverged from the primary", "42S22");
+            return c;
+        }
+    }
+
     private final Dialect dialect;
     private final String primaryCatalog;
     private final String replicaCatalog;
+    /** Non-null when the primary runs another engine: its default schema (H2 PUBLIC, PostgreSQL public, MySQL its database). */
+    private final String primaryDefaultSchema;
+    /** The replica's default schema (H2, PostgreSQL) or database (MySQL), where the primary's default schema's tables are. */
+    private final String replicaDefaultSchema;
     private final Map<String, Facts> facts = new HashMap<>();
+    /** Read by lanes on threads of their own (each through its own connection): concurrent. */
+    private final Map<String, Found> found = new java.util.concurrent.ConcurrentHashMap<>();
     private Connection connection;
 
     ReplicaTables(Dialect dialect, String primaryCatalog, String replicaCatalog) {
+        this(dialect, primaryCatalog, replicaCatalog, null, null);
+    }
+
+    /**
+     * @param primaryDefaultSchema non-null for a replica whose engine is not the primary's: the
+     *     primary's default schema, mapped to {@code replicaDefaultSchema}
+     */
+    ReplicaTables(Dialect dialect, String primaryCatalog, String replicaCatalog, String primaryDefaultSchema,
+                  String replicaDefaultSchema) {
         this.dialect = dialect;
         this.primaryCatalog = primaryCatalog;
         this.replicaCatalog = replicaCatalog;
+        this.primaryDefaultSchema = primaryDefaultSchema;
+        this.replicaDefaultSchema = replicaDefaultSchema;
+    }
+
+    /** True when the replica runs another engine than its primary. */
+    boolean crossEngine() {
+        return primaryDefaultSchema != null;
+    }
+
+    /**
+     * The replica's table for a change of the primary's table (replica of another engine only).
+     * The primary's default schema is the replica's default schema; names are matched exactly,
+     * else without regard to case (an unquoted name that each engine folds its own way).
+     *
+     * @param c a replica connection to read metadata through, if the table is not known yet
+     * @throws SQLException if the replica has no such table (it has diverged), or two that match
+     */
+    Found target(RowChange ch, Connection c) throws SQLException {
+        String key = ch.schema() + "\u0000" + ch.table();
+        Found f = found.get(key);
+        if (f == null) {
+            f = find(ch, c);
+            found.put(key, f);
+        }
+        return f;
+    }
+
+    private Found find(RowChange ch, Connection c) throws SQLException {
+        DatabaseMetaData md = c.getMetaData();
+        boolean byDefault = ch.schema().equalsIgnoreCase(primaryDefaultSchema);
+        String schema = byDefault ? replicaDefaultSchema : ch.schema();
+        for (String s : new java.util.LinkedHashSet<>(List.of(schema, schema.toLowerCase(Locale.ROOT), schema.toUpperCase(Locale.ROOT)))) {
+            String table = null;
+            String catalog = dialect == Dialect.MYSQL ? s : null;
+            try (ResultSet rs = md.getTables(catalog, dialect == Dialect.MYSQL ? null : s, null, null)) {
+                while (rs.next()) {
+                    String t = rs.getString("TABLE_NAME");
+                    String type = rs.getString("TABLE_TYPE");
+                    if (type != null && !type.toUpperCase(Locale.ROOT).contains("TABLE")) continue;
+                    if (t.equals(ch.table())) {
+                        table = t;
+                        break;
+                    }
+                    if (t.equalsIgnoreCase(ch.table())) {
+                        if (table != null) throw new SQLException("the replica has tables " + table + " and " + t
+                                + ", which differ only in case, for the primary's table " + ch.table(), "42S02");
+                        table = t;
+                    }
+                }
+            }
+            if (table == null) continue;
+            Map<String, TargetColumn> columns = new java.util.LinkedHashMap<>();
+            try (ResultSet rs = md.getColumns(catalog, dialect == Dialect.MYSQL ? null : s, table, null)) {
+                while (rs.next()) {
+                    if (!table.equals(rs.getString("TABLE_NAME"))) continue; // '_' in a pattern matches any character
+                    String name = rs.getString("COLUMN_NAME");
+                    String typeName = rs.getString("TYPE_NAME");
+                    columns.put(name, new TargetColumn(name, TargetColumn.kindOf(dialect, rs.getInt("DATA_TYPE"), typeName,
+                            rs.getInt("COLUMN_SIZE")), typeName, dialect));
+                }
+            }
+            String sql = dialect == Dialect.MYSQL && s.equals(replicaDefaultSchema) ? RowStatements.quote(dialect, table)
+                    : RowStatements.quote(dialect, s) + "." + RowStatements.quote(dialect, table);
+            return new Found(sql, catalog, dialect == Dialect.MYSQL ? null : s, table, Map.copyOf(columns));
+        }
+        throw new SQLException("the replica has no table " + (byDefault ? "" : schema + ".") + ch.table()
+                + " (of the primary): it has diverged from the primary, or missed the DDL that created it", "42S02");
     }
 
     /** The replica connection to read metadata through (the round's). */
@@ -46,6 +150,7 @@ final class ReplicaTables implements Writesets.Tables {
     /** Forgets what was read: the replica's schema may have changed. */
     void forget() {
         facts.clear();
+        found.clear();
     }
 
     @Override
@@ -77,14 +182,20 @@ final class ReplicaTables implements Writesets.Tables {
         DatabaseMetaData md = connection.getMetaData();
         String catalog = null;
         String schema = ch.schema();
-        if (dialect == Dialect.MYSQL) {
+        String table = ch.table();
+        if (crossEngine()) {
+            Found f = target(ch, connection);
+            catalog = f.catalog();
+            schema = f.schema();
+            table = f.table();
+        } else if (dialect == Dialect.MYSQL) {
             catalog = ch.schema().equals(primaryCatalog) ? replicaCatalog : ch.schema();
             schema = null;
         }
         Set<String> keyColumns = new HashSet<>();
         for (int k : ch.key()) keyColumns.add(ch.columns()[k].toLowerCase(Locale.ROOT));
         Map<String, Set<String>> unique = new HashMap<>();
-        try (ResultSet rs = md.getIndexInfo(catalog, schema, ch.table(), true, true)) {
+        try (ResultSet rs = md.getIndexInfo(catalog, schema, table, true, true)) {
             while (rs.next()) {
                 String index = rs.getString("INDEX_NAME");
                 String column = rs.getString("COLUMN_NAME");
@@ -97,10 +208,10 @@ final class ReplicaTables implements Writesets.Tables {
         List<String> linked = new ArrayList<>();
         if (dialect == Dialect.MYSQL) {
             // H2 replicas apply with referential integrity off (H2 captures its cascades): no links there
-            try (ResultSet rs = md.getImportedKeys(catalog, schema, ch.table())) {
+            try (ResultSet rs = md.getImportedKeys(catalog, schema, table)) {
                 while (rs.next()) linked.add(link(rs.getString("PKTABLE_NAME")));
             }
-            try (ResultSet rs = md.getExportedKeys(catalog, schema, ch.table())) {
+            try (ResultSet rs = md.getExportedKeys(catalog, schema, table)) {
                 while (rs.next()) linked.add(link(rs.getString("FKTABLE_NAME")));
             }
             if (!linked.isEmpty()) linked.add(link(ch.table()));

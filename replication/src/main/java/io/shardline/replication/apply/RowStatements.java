@@ -26,6 +26,10 @@ import java.util.Map;
  * <p>MySQL replicas apply with foreign key checks on, so that the cascades MySQL performs without
  * firing triggers (hence without capture) happen on the replica too; a change the primary made
  * with checks off (an orphan row) fails them and is then applied again unchecked.
+ *
+ * <p>A replica of another engine than its primary gets the table's and columns' names as its own
+ * metadata spells them, and each value converted to its column's kind ({@link TargetColumn}):
+ * the row images carry the primary's names and the primary's representation of each value.
  */
 final class RowStatements {
 
@@ -33,10 +37,51 @@ final class RowStatements {
     /** MySQL: the primary's database; a change there is applied to the replica's own (unqualified). */
     private final String primaryCatalog;
     private final Map<String, String> sqlCache = new HashMap<>();
+    /** A replica of another engine: its tables as found in its metadata; null on the primary's engine. */
+    private final ReplicaTables foreign;
+    /** Replica of another engine: the round's connection, to read a table's metadata through. */
+    private Connection metadataConnection;
+    /** Replica of another engine: each change shape's table and columns there. */
+    private final Map<String, Target> targets = new HashMap<>();
+
+    /** A change shape on a replica of another engine: the table's SQL name and the change's columns, in its order. */
+    private record Target(String table, TargetColumn[] columns) {
+    }
 
     RowStatements(Dialect dialect, String primaryCatalog) {
+        this(dialect, primaryCatalog, null);
+    }
+
+    /** @param tables the replica's tables when its engine is not the primary's ({@link ReplicaTables#crossEngine}), else null */
+    RowStatements(Dialect dialect, String primaryCatalog, ReplicaTables tables) {
         this.dialect = dialect;
         this.primaryCatalog = primaryCatalog;
+        this.foreign = tables != null && tables.crossEngine() ? tables : null;
+    }
+
+    /** Replica of another engine: the connection through which a table not seen yet is looked up. */
+    RowStatements on(Connection c) {
+        metadataConnection = c;
+        return this;
+    }
+
+    /** Forgets the tables' shapes after a DDL (names and types may have changed). */
+    void forget() {
+        targets.clear();
+        sqlCache.clear();
+    }
+
+    private Target target(RowChange ch) throws SQLException {
+        String key = shapeKey(ch);
+        Target t = targets.get(key);
+        if (t == null) {
+            ReplicaTables.Found f = foreign.target(ch, metadataConnection);
+            TargetColumn[] columns = new TargetColumn[ch.columns().length];
+            for (int i = 0; i < columns.length; i++) columns[i] = f.column(ch.columns()[i]);
+            t = new Target(f.sql(), columns);
+            targets.put(key, t);
+        }
+        return t;
     }
 
     /** H2 tables with a GENERATED ALWAYS column: their rows are written with OVERRIDING SYSTEM VALUE. */
@@ -100,6 +145,14 @@ final class RowStatements {
 
     /** Applies {@code ch} through {@code prepared} (statements of this round, by SQL text). */
     void apply(Connection r, Map<String, PreparedStatement> prepared, RowChange ch) throws SQLException {
+        try {
+            applyChange(r, prepared, ch);
+        } catch (UnknownTable e) {
+            throw e.sqlException();
+        }
+    }
+
+    private void applyChange(Connection r, Map<String, PreparedStatement> prepared, RowChange ch) throws SQLException {
         if (dialect == Dialect.H2 && ch.op() != RowChange.Op.DELETE) {
             String t = ch.schema() + "." + ch.table();
             if (generatedAlways.contains(t)) {
@@ -139,10 +192,14 @@ final class RowStatements {
             throw new SQLException("the replica has no row " + ch.describe() + " to update: it has diverged from the primary",
                     "22000");
         }
-        String insert = sqlCache.computeIfAbsent("overriding\u0000" + shapeKey(ch), k ->
-                "INSERT INTO " + table(ch) + columnList(ch) + " OVERRIDING SYSTEM VALUE VALUES " + valueList(ch));
+        String shape = "overriding\u0000" + shapeKey(ch);
+        String insert = sqlCache.get(shape);
+        if (insert == null) {
+            insert = "INSERT INTO " + table(ch) + columnList(ch) + " OVERRIDING SYSTEM VALUE VALUES " + valueList(ch);
+            sqlCache.put(shape, insert);
+        }
         PreparedStatement ins = statement(r, prepared, insert);
-        bindAll(ins, ch.newRow(), 0);
+        bindAll(ins, ch, ch.newRow(), 0);
         ins.executeUpdate();
     }
 
@@ -161,12 +218,12 @@ final class RowStatements {
         if (pending != null && (!batch || pending != ps)) flush();
         int n = 0;
         switch (ch.op()) {
-            case INSERT -> n = bindAll(ps, ch.newRow(), n);
+            case INSERT -> n = bindAll(ps, ch, ch.newRow(), n);
             case UPDATE -> {
                 if (setsKeyColumns(ch)) {
-                    n = bindAll(ps, ch.newRow(), n);
+                    n = bindAll(ps, ch, ch.newRow(), n);
                 } else {
-                    for (int i : nonKey(ch)) bind(ps, ++n, ch.newRow()[i]);
+                    for (int i : nonKey(ch)) bind(ps, ++n, ch, i, ch.newRow()[i]);
                 }
                 n = bindKey(ps, ch, ch.oldKey(), n);
             }
@@ -201,13 +258,13 @@ final class RowStatements {
         }
     }
 
-    private int bindAll(PreparedStatement ps, Object[] values, int n) throws SQLException {
-        for (Object v : values) bind(ps, ++n, v);
+    private int bindAll(PreparedStatement ps, RowChange ch, Object[] values, int n) throws SQLException {
+        for (int i = 0; i < values.length; i++) bind(ps, ++n, ch, i, values[i]);
         return n;
     }
 
     private int bindKey(PreparedStatement ps, RowChange ch, Object[] key, int n) throws SQLException {
-        for (Object v : key) bind(ps, ++n, v);
+        for (int i = 0; i < key.length; i++) bind(ps, ++n, ch, ch.key()[i], key[i]);
         return n;
     }
 
@@ -216,8 +273,9 @@ final class RowStatements {
      * reads it as the column's type — a text image carries dates, booleans, UUIDs, JSON and
      * arrays as PostgreSQL's own text, which only the column type makes a value again.
      */
-    private void bind(PreparedStatement ps, int index, Object v) throws SQLException {
-        if (dialect == Dialect.POSTGRESQL && v instanceof String text) ps.setObject(index, text, java.sql.Types.OTHER);
+    private void bind(PreparedStatement ps, int index, RowChange ch, int column, Object v) throws SQLException {
+        if (foreign != null) target(ch).columns()[column].bind(ps, index, v, ch.type(column));
+        else if (dialect == Dialect.POSTGRESQL && v instanceof String text) ps.setObject(index, text, java.sql.Types.OTHER);
         else LogEntryCodec.bind(ps, index, v, LoggedStatement.NO_TYPE);
     }
 
@@ -269,7 +327,30 @@ final class RowStatements {
 
     String sql(RowChange ch) {
         boolean keepsKey = ch.op() == RowChange.Op.UPDATE && !setsKeyColumns(ch);
-        return sqlCache.computeIfAbsent(ch.op() + (keepsKey ? "=" : "") + "\u0000" + shapeKey(ch), k -> build(ch, keepsKey));
+        String key = ch.op() + (keepsKey ? "=" : "") + "\u0000" + shapeKey(ch);
+        String sql = sqlCache.get(key);
+        if (sql == null) {
+            try {
+                sql = build(ch, keepsKey);
+            } catch (SQLException e) {
+                throw new UnknownTable(e);
+            }
+            sqlCache.put(key, sql);
+        }
+        return sql;
+    }
+
+    /** A replica of another engine lacks a change's table or column (thrown from {@link #sql}, which callers use as a function). */
+    static final class UnknownTable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnknownTable(SQLException cause) {
+            super(cause.getMessage(), cause);
+        }
+
+        SQLException sqlException() {
+            return (SQLException) getCause();
+        }
     }
 
     /** Everything the statement text of a change depends on besides its operation. */
@@ -279,23 +360,28 @@ final class RowStatements {
     }
 
     /** {@code " (c1, c2, ...)"}. */
-    private String columnList(RowChange ch) {
+    private String columnList(RowChange ch) throws SQLException {
         StringBuilder sb = new StringBuilder(" (");
-        String[] cols = ch.columns();
-        for (int i = 0; i < cols.length; i++) sb.append(i == 0 ? "" : ", ").append(quote(cols[i]));
+        for (int i = 0; i < ch.columns().length; i++) sb.append(i == 0 ? "" : ", ").append(column(ch, i));
         return sb.append(')').toString();
     }
 
+    /** Column {@code i} of a change, quoted, as the replica names it. */
+    private String column(RowChange ch, int i) throws SQLException {
+        return quote(foreign != null ? target(ch).columns()[i].name() : ch.columns()[i]);
+    }
+
     /** {@code "(?, ?, ...)"}, one placeholder per column. */
-    private String valueList(RowChange ch) {
+    private String valueList(RowChange ch) throws SQLException {
         StringBuilder sb = new StringBuilder("(");
         for (int i = 0; i < ch.columns().length; i++) sb.append(i == 0 ? "" : ", ").append(placeholder(ch, i));
         return sb.append(')').toString();
     }
 
-    private String build(RowChange ch, boolean keepsKey) {
+    private String build(RowChange ch, boolean keepsKey) throws SQLException {
         StringBuilder sb = new StringBuilder();
-        String[] cols = ch.columns();
+        String[] cols = new String[ch.columns().length];
+        for (int i = 0; i < cols.length; i++) cols[i] = column(ch, i);
         boolean fullRow = fullRow(ch);
         switch (ch.op()) {
             case INSERT -> {
@@ -304,7 +390,7 @@ final class RowStatements {
                 sb.append(table(ch)).append(columnList(ch));
                 if (dialect == Dialect.H2 && !fullRow) {
                     sb.append(" KEY (");
-                    for (int i = 0; i < ch.key().length; i++) sb.append(i == 0 ? "" : ", ").append(quote(cols[ch.key()[i]]));
+                    for (int i = 0; i < ch.key().length; i++) sb.append(i == 0 ? "" : ", ").append(cols[ch.key()[i]]);
                     sb.append(')');
                 }
                 // the primary's identity values, GENERATED ALWAYS or not (a no-op for other tables)
@@ -314,17 +400,17 @@ final class RowStatements {
                     if (dialect == Dialect.MYSQL) {
                         sb.append(" ON DUPLICATE KEY UPDATE ");
                         for (int i = 0; i < cols.length; i++) {
-                            sb.append(i == 0 ? "" : ", ").append(quote(cols[i])).append(" = VALUES(").append(quote(cols[i])).append(')');
+                            sb.append(i == 0 ? "" : ", ").append(cols[i]).append(" = VALUES(").append(cols[i]).append(')');
                         }
                     } else if (dialect == Dialect.POSTGRESQL) {
                         sb.append(" ON CONFLICT (");
-                        for (int i = 0; i < ch.key().length; i++) sb.append(i == 0 ? "" : ", ").append(quote(cols[ch.key()[i]]));
+                        for (int i = 0; i < ch.key().length; i++) sb.append(i == 0 ? "" : ", ").append(cols[ch.key()[i]]);
                         // not the key columns (there are others: a table keyed by all its columns is fullRow):
                         // the same values, and PostgreSQL refuses any for GENERATED ALWAYS
                         int[] others = nonKey(ch);
                         sb.append(") DO UPDATE SET ");
                         for (int j = 0; j < others.length; j++) {
-                            String c = quote(cols[others[j]]);
+                            String c = cols[others[j]];
                             sb.append(j == 0 ? "" : ", ").append(c).append(" = EXCLUDED.").append(c);
                         }
                     }
@@ -334,7 +420,7 @@ final class RowStatements {
                 sb.append("UPDATE ").append(table(ch)).append(" SET ");
                 int[] set = keepsKey ? nonKey(ch) : allColumns(cols.length);
                 for (int j = 0; j < set.length; j++) {
-                    sb.append(j == 0 ? "" : ", ").append(quote(cols[set[j]])).append(" = ").append(placeholder(ch, set[j]));
+                    sb.append(j == 0 ? "" : ", ").append(cols[set[j]]).append(" = ").append(placeholder(ch, set[j]));
                 }
                 sb.append(" WHERE ");
                 where(sb, ch);
@@ -349,12 +435,12 @@ final class RowStatements {
         return sb.toString();
     }
 
-    private void where(StringBuilder sb, RowChange ch) {
+    private void where(StringBuilder sb, RowChange ch) throws SQLException {
         boolean fullRow = fullRow(ch);
         for (int i = 0; i < ch.key().length; i++) {
             int c = ch.key()[i];
             if (i > 0) sb.append(" AND ");
-            String col = quote(ch.columns()[c]);
+            String col = column(ch, c);
             String p = placeholder(ch, c);
             if (!fullRow) {
                 sb.append(col).append(" = ").append(p);
@@ -374,7 +460,8 @@ final class RowStatements {
         else if (dialect == Dialect.H2) sb.append(" FETCH FIRST 1 ROWS ONLY");
     }
 
-    private String placeholder(RowChange ch, int column) {
+    private String placeholder(RowChange ch, int column) throws SQLException {
+        if (foreign != null) return target(ch).columns()[column].placeholder();
         // a TIMESTAMP (MySQL) / timestamptz (PostgreSQL) travels as epoch seconds; a MySQL applier's session runs at UTC
         if (!"Z".equals(ch.type(column))) return "?";
         return switch (dialect) {
@@ -390,12 +477,17 @@ final class RowStatements {
         return all;
     }
 
-    private String table(RowChange ch) {
+    private String table(RowChange ch) throws SQLException {
+        if (foreign != null) return target(ch).table();
         if (dialect == Dialect.MYSQL && ch.schema().equals(primaryCatalog)) return quote(ch.table());
         return quote(ch.schema()) + "." + quote(ch.table());
     }
 
     private String quote(String identifier) {
+        return quote(dialect, identifier);
+    }
+
+    static String quote(Dialect dialect, String identifier) {
         return dialect == Dialect.MYSQL ? "`" + identifier.replace("`", "``") + "`" : "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 }

@@ -1,5 +1,6 @@
 package io.shardline.replication.log;
 
+import io.shardline.routing.sql.DdlTranslation;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;
@@ -35,6 +36,27 @@ public enum Dialect {
      */
     public boolean schemaIsDatabase() {
         return schemaIsDatabase;
+    }
+
+    /** The engine as {@link DdlTranslation} names it. */
+    public DdlTranslation.Engine engine() {
+        return switch (this) {
+            case H2 -> DdlTranslation.Engine.H2;
+            case MYSQL -> DdlTranslation.Engine.MYSQL;
+            case POSTGRESQL -> DdlTranslation.Engine.POSTGRESQL;
+        };
+    }
+
+    /**
+     * The dialect a JDBC URL names ({@code jdbc:h2:}, {@code jdbc:mysql:}, {@code jdbc:mariadb:},
+     * {@code jdbc:postgresql:}), or null for another URL (known once connected, {@link #of}).
+     */
+    public static Dialect ofUrl(String jdbcUrl) {
+        String u = jdbcUrl.toLowerCase(Locale.ROOT);
+        if (u.startsWith("jdbc:h2:")) return H2;
+        if (u.startsWith("jdbc:mysql:") || u.startsWith("jdbc:mariadb:")) return MYSQL;
+        if (u.startsWith("jdbc:postgresql:")) return POSTGRESQL;
+        return null;
     }
 
     /** Detects the dialect of a connection's database. */
