@@ -30,7 +30,8 @@ import io.shardline.routing.sql.SqlLexer.Type;
  *
  * <p>Names: every identifier is emitted quoted (no reserved-word list is needed), a name quoted in the source
  * with its text, an unquoted one as the replica's engine would store it unquoted: H2 upper case, PostgreSQL lower
- * case, MySQL as written. A MySQL source's backticks count as unquoted: MySQL stores a name as written either way,
+ * case, MySQL lower case (H2 and PostgreSQL treat {@code Item} and {@code ITEM} as one name, which a MySQL server
+ * with case-sensitive table names would not). A MySQL source's backticks count as unquoted: MySQL stores a name as written either way,
  * and {@code `Item`} and {@code Item} are one table there. So a PostgreSQL replica of an H2 primary has the table {@code item}, not
  * {@code "ITEM"}, and is queried as any PostgreSQL database; the applier finds a table and column by its name,
  * else by its name in another case (the row images carry the primary's stored names).
@@ -1025,7 +1026,9 @@ public final class DdlTranslation {
     private String createIndex(boolean unique, boolean ifNotExists, String name, Name table, List<IndexColumn> columns) {
         if (name == null) {
             List<IndexColumn> named = source == Engine.POSTGRESQL ? columns : columns.subList(0, 1);
-            name = table.name() + "_" + String.join("_", named.stream().map(IndexColumn::name).toList()) + "_idx";
+            // the suffix in the replica's fold too, as the parts are: H2 would store t_a_idx as T_A_IDX
+            name = table.name() + "_" + String.join("_", named.stream().map(IndexColumn::name).toList())
+                    + (target == Engine.H2 ? "_IDX" : "_idx");
         }
         return "CREATE " + (unique ? "UNIQUE " : "") + "INDEX " + (ifNotExists ? "IF NOT EXISTS " : "") + quote(name)
                 + " ON " + quote(table) + " ("
@@ -1167,7 +1170,9 @@ public final class DdlTranslation {
         return switch (target) {
             case H2 -> word.toUpperCase(Locale.ROOT);
             case POSTGRESQL -> word.toLowerCase(Locale.ROOT);
-            case MYSQL -> word;
+            // MySQL keeps a table name's case (on Linux): H2 and PostgreSQL fold theirs, so one fold
+            // for all, lower case as MySQL users write them (the source is never MySQL here)
+            case MYSQL -> word.toLowerCase(Locale.ROOT);
         };
     }
 
