@@ -375,8 +375,37 @@ final class ShardlineRuntime implements AutoCloseable {
                     rc.initialBackoff(), rc.maxBackoff(), analyzer, rc.applyInterval(), listener, rc.applyThreads());
             replicas[i] = n;
         }
+        refuseUntranslatableTables(sc, primary, log, dialect, replicas);
         return new Shard(sc.index(), sc.name(), primary, replicas, log, dialect,
                 ReplicaBalancer.named(topology.reads().balancer()));
+    }
+
+    /**
+     * A replica on another engine must be able to take every table of its primary: one it lacks and
+     * could not be given (a {@code JSON} column for a MySQL primary's PostgreSQL replica, say) is
+     * refused now, all such tables at once, rather than halting that replica at its first row. A
+     * replica that cannot be reached now is checked by its applier instead (it halts BROKEN naming
+     * the table).
+     */
+    private static void refuseUntranslatableTables(Topology.ShardConfig sc, Node primary, ReplicationLog log, Dialect dialect,
+                                                   Node[] replicas) throws SQLException {
+        List<String> problems = new ArrayList<>();
+        for (Node r : replicas) {
+            if (!r.foreignEngine) continue;
+            try (Connection p = primary.pool.getConnection(); Connection c = r.pool.getConnection()) {
+                for (String problem : io.shardline.replication.consistency.SchemaCopy.untranslatable(p, dialect, log.schema(), c,
+                        r.engine)) {
+                    problems.add("replica '" + r.name + "' (" + r.engine + "): " + problem);
+                }
+            } catch (java.sql.SQLTransientConnectionException e) {
+                LOG.warn("Shard '{}': replica '{}' on another engine than its primary is unreachable; its tables are checked"
+                        + " when its applier reaches it", sc.name(), r.name);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new java.sql.SQLFeatureNotSupportedException("Shardline cannot replicate shard '" + sc.name()
+                    + "' to its replicas on another engine: " + String.join("; ", problems), "0A000");
+        }
     }
 
     private HikariDataSource pool(Topology.DataSourceConfig ds, boolean failFast) throws SQLException {

@@ -29,11 +29,49 @@ import org.slf4j.LoggerFactory;
  * Defaults are not copied from PostgreSQL and H2 (a replica never generates a value; a default
  * that matters after an engine migration is set there by hand).
  */
-final class SchemaCopy {
+public final class SchemaCopy {
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemaCopy.class);
 
     private SchemaCopy() {
+    }
+
+    /**
+     * The primary's tables that the replica {@code r} of another engine lacks and could not be given
+     * (their DDL is outside what {@link DdlTranslation} translates for it), each with the reason:
+     * checked when Shardline starts, so that such a topology is refused at once, naming the table
+     * and the construct, instead of halting the replica at its first row. A table the replica has
+     * (created there by hand, say a {@code JSON} column as {@code jsonb}) is not checked.
+     *
+     * @param ownSchema the primary's Shardline schema (not an application schema)
+     */
+    public static List<String> untranslatable(Connection p, Dialect source, String ownSchema, Connection r, Dialect target)
+            throws SQLException {
+        Set<String> existing = replicaTables(r, target);
+        String defaultSchema = source == Dialect.MYSQL ? p.getCatalog() : p.getSchema();
+        List<String> problems = new ArrayList<>();
+        for (TableSet.Table t : TableSet.list(p, ownSchema)) {
+            if (existing.contains(t.name().toLowerCase(Locale.ROOT))) continue;
+            for (String statement : describe(p, source, t.name())) {
+                try {
+                    DdlTranslation.translate(statement, source.engine(), target.engine(), defaultSchema);
+                } catch (java.sql.SQLFeatureNotSupportedException e) {
+                    problems.add("table " + t.name() + ": " + e.getMessage());
+                    break;
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static Set<String> replicaTables(Connection r, Dialect target) throws SQLException {
+        Set<String> existing = new HashSet<>();
+        String catalog = target == Dialect.MYSQL ? r.getCatalog() : null;
+        String schema = target == Dialect.MYSQL ? null : r.getSchema();
+        try (ResultSet rs = r.getMetaData().getTables(catalog, schema, null, null)) {
+            while (rs.next()) existing.add(rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT));
+        }
+        return existing;
     }
 
     /**
@@ -44,12 +82,7 @@ final class SchemaCopy {
      */
     static List<String> createMissing(String replicaName, Connection p, Dialect source, Connection r, Dialect target,
                                       List<TableSet.Table> tables) throws SQLException {
-        Set<String> existing = new HashSet<>();
-        String catalog = target == Dialect.MYSQL ? r.getCatalog() : null;
-        String schema = target == Dialect.MYSQL ? null : r.getSchema();
-        try (ResultSet rs = r.getMetaData().getTables(catalog, schema, null, null)) {
-            while (rs.next()) existing.add(rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT));
-        }
+        Set<String> existing = replicaTables(r, target);
         String defaultSchema = source == Dialect.MYSQL ? p.getCatalog() : p.getSchema();
         List<String> created = new ArrayList<>();
         for (TableSet.Table t : tables) {
