@@ -62,11 +62,13 @@ class CrossEngineReplicationTest {
         };
     }
 
-    @ParameterizedTest(name = "{0} primary, {1} and {2} replicas")
-    @CsvSource({"MARIADB, MARIADB, POSTGRESQL", "POSTGRESQL, POSTGRESQL, MARIADB", "H2, POSTGRESQL, MARIADB"})
-    void randomWritersReachReplicasOfAnotherEngineWithEqualValues(Engine primary, Engine first, Engine second) throws Exception {
+    @ParameterizedTest(name = "{0} primary, {1} and {2} replicas, {3} apply thread(s)")
+    @CsvSource({"MARIADB, MARIADB, POSTGRESQL, 1", "POSTGRESQL, POSTGRESQL, MARIADB, 1", "H2, POSTGRESQL, MARIADB, 1",
+        "MARIADB, POSTGRESQL, H2, 4"})
+    void randomWritersReachReplicasOfAnotherEngineWithEqualValues(Engine primary, Engine first, Engine second, int applyThreads)
+            throws Exception {
         topo = TestTopology.on(primary).replicas(2).engine("replica-0", first).engine("replica-1", second)
-                .retry("20ms", "200ms").build();
+                .replication("applyThreads", Integer.toString(applyThreads)).retry("20ms", "200ms").build();
         ShardlineDataSource ds = topo.dataSource();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute(itemDdl(primary));
