@@ -35,7 +35,7 @@ public class HostileMixTest {
     private static final int ROWS = 40;
     private static final int TABLES = 25;
 
-    @PerEngine
+    @PerEngine(postgresql = true)
     void hostileCasesMixedWithOrdinaryTrafficLeaveEveryReplicaIdentical(Engine engine) throws Exception {
         topo = TestTopology.on(engine).replicas(2).build();
         ShardlineDataSource ds = topo.dataSource();
@@ -114,7 +114,8 @@ public class HostileMixTest {
                 c.setTransactionIsolation(engine == Engine.H2 ? Connection.TRANSACTION_SERIALIZABLE
                         : Connection.TRANSACTION_READ_COMMITTED);
                 try (Statement st = c.createStatement()) {
-                    boolean viaSql = rnd.nextBoolean();
+                    // PostgreSQL has no SET AUTOCOMMIT (the driver's flag is all there is)
+                    boolean viaSql = engine != Engine.POSTGRESQL && rnd.nextBoolean();
                     if (viaSql) {
                         st.execute(engine == Engine.MARIADB ? "SET autocommit = 0" : "SET AUTOCOMMIT FALSE");
                     } else {
@@ -127,6 +128,9 @@ public class HostileMixTest {
                             c.rollback();
                         } else if (rnd.nextBoolean()) {
                             c.commit();
+                            committed.incrementAndGet();
+                        } else if (engine == Engine.POSTGRESQL) {
+                            c.setAutoCommit(true); // JDBC: switching auto-commit on commits
                             committed.incrementAndGet();
                         } else {
                             // the engine commits when auto-commit is switched on by SQL
@@ -171,14 +175,19 @@ public class HostileMixTest {
                 RowCaptureDifferentialTest.update(c, "UPDATE acc SET x = x + ? WHERE id = ?", amount, b);
             }
             case 2 -> {
-                st.execute("SET @v = " + rnd.nextInt(1000));
-                RowCaptureDifferentialTest.update(c, "UPDATE acc SET note = CONCAT('v=', @v) WHERE id = ?", a);
+                // a session variable, which the statement that reads it must see on the primary
+                boolean pg = engine == Engine.POSTGRESQL;
+                st.execute((pg ? "SET mix.v = '" : "SET @v = ") + rnd.nextInt(1000) + (pg ? "'" : ""));
+                RowCaptureDifferentialTest.update(c, "UPDATE acc SET note = CONCAT('v=', "
+                        + (pg ? "current_setting('mix.v')" : "@v") + ") WHERE id = ?", a);
             }
             case 3 -> bump(st); // a SELECT that writes, inside the transaction
-            case 4 -> st.execute("SET @b = BUMP()");
+            case 4 -> st.execute(engine == Engine.POSTGRESQL ? "SELECT set_config('mix.b', CAST(BUMP() AS TEXT), false)"
+                    : "SET @b = BUMP()");
             default -> {
                 RowCaptureDifferentialTest.update(c, "UPDATE acc SET note = ? WHERE id = ?", "before analyze", a);
-                st.execute(engine == Engine.MARIADB ? "ANALYZE TABLE acc" : "ANALYZE"); // the engine commits
+                // MariaDB and H2 commit here; PostgreSQL analyzes inside the transaction
+                st.execute(engine == Engine.MARIADB ? "ANALYZE TABLE acc" : engine == Engine.POSTGRESQL ? "ANALYZE acc" : "ANALYZE");
             }
         }
     }
