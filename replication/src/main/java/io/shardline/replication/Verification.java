@@ -84,9 +84,22 @@ public final class Verification {
      * @param differences   chunks that really differ at the same log position
      * @param unverified    chunks that differed while the replica was behind (not reported as differences)
      * @param error         why the table could not be compared (e.g. missing on the replica), or null
+     * @param rules         for a replica of another engine, compared by value: each column's rule
+     *                      ({@code price: decimal by value (scale ignored) [...]}); empty otherwise
      */
     public record TableResult(String table, boolean hasPrimaryKey, long rows, int chunks, List<ChunkDiff> differences,
-                              List<ChunkDiff> unverified, String error) {
+                              List<ChunkDiff> unverified, String error, List<String> rules) {
+
+        /** Copies the rules. */
+        public TableResult {
+            rules = rules == null ? List.of() : List.copyOf(rules);
+        }
+
+        /** A result of a replica of the primary's engine (compared as read, no rules). */
+        public TableResult(String table, boolean hasPrimaryKey, long rows, int chunks, List<ChunkDiff> differences,
+                           List<ChunkDiff> unverified, String error) {
+            this(table, hasPrimaryKey, rows, chunks, differences, unverified, error, List.of());
+        }
 
         /** True when the table is proved equal. */
         public boolean consistent() {
@@ -169,6 +182,8 @@ public final class Verification {
                     if (t.error() != null) sb.append(" - ERROR: ").append(t.error());
                     else if (t.consistent()) sb.append(" - ok");
                     sb.append('\n');
+                    if (!t.rules().isEmpty()) sb.append("    compared by value (replica of another engine):\n");
+                    for (String rule : t.rules()) sb.append("      ").append(rule).append('\n');
                     for (ChunkDiff c : t.differences()) {
                         sb.append("    DIFF chunk (").append(c.fromExclusive()).append(", ").append(c.toInclusive())
                                 .append("]: ").append(c.differingRows()).append(" row(s)");

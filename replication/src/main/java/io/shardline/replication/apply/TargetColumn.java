@@ -19,8 +19,9 @@ import java.util.Locale;
 import java.util.UUID;
 
 /**
- * A column of a replica whose engine is not its primary's: its name there, the kind of value it
- * holds, and how a value of the primary is written into it and compared with it.
+ * A column of a replica whose engine is not its primary's (or the primary's column it is compared
+ * with): its name there, the kind of value it holds, and how a value of the primary is written
+ * into it and compared with it.
  *
  * <p>Why a kind, and not the primary's type: a row image carries each value as the primary's
  * engine represents it — Java objects from H2, text in a named form from MySQL and PostgreSQL
@@ -85,8 +86,8 @@ public record TargetColumn(String name, Kind kind, String typeName, Dialect dial
         };
     }
 
-    /** The placeholder for this column's value in an applying statement. */
-    String placeholder() {
+    /** The placeholder for this column's value in a statement ({@code FROM_UNIXTIME(?)} for {@link Kind#MYSQL_TIMESTAMP}). */
+    public String placeholder() {
         return kind == Kind.MYSQL_TIMESTAMP ? "FROM_UNIXTIME(?)" : "?";
     }
 
@@ -172,6 +173,36 @@ public record TargetColumn(String name, Kind kind, String typeName, Dialect dial
             case UUID -> (v instanceof UUID u ? u : UUID.fromString(text(v))).toString();
             case OTHER -> v instanceof byte[] b ? HexFormat.of().formatHex(b) : v.toString();
         };
+    }
+
+    /**
+     * The one kind a primary's column of kind {@code primary} and its replica column (of another
+     * engine) of kind {@code replica} are compared as: a kind both sides' values read exactly in
+     * ({@link #canonical} of a column of that kind). Equal kinds compare as that kind; an instant
+     * ({@link Kind#INSTANT}, {@link Kind#MYSQL_TIMESTAMP}) and a {@link Kind#TIMESTAMP} as the
+     * instant, the timestamp read as UTC (how an instant is stored where the replica has no
+     * zone-aware type: a PostgreSQL {@code timestamptz} is a MySQL {@code DATETIME} holding UTC);
+     * {@code CHAR} and text as {@code CHAR} (trailing spaces ignored: MySQL strips them from a
+     * {@code CHAR}, PostgreSQL pads it); an integer and a decimal as the decimal; a boolean and an
+     * integer as the boolean; a UUID and text (or {@code CHAR}) as the UUID; a UUID and bytes as
+     * the bytes.
+     *
+     * @return the kind, or null when the two cannot be compared — among them {@link Kind#OTHER}
+     *     with anything: a type of unknown representation reads differently on each engine
+     */
+    public static Kind comparedAs(Kind primary, Kind replica) {
+        if (primary == Kind.OTHER || replica == Kind.OTHER) return null;
+        if (primary == replica) return primary;
+        java.util.Set<Kind> pair = java.util.EnumSet.of(primary, replica);
+        if (java.util.EnumSet.of(Kind.INSTANT, Kind.MYSQL_TIMESTAMP, Kind.TIMESTAMP).containsAll(pair)) return Kind.INSTANT;
+        if (pair.equals(java.util.EnumSet.of(Kind.CHAR, Kind.TEXT))) return Kind.CHAR;
+        if (pair.equals(java.util.EnumSet.of(Kind.INTEGER, Kind.DECIMAL))) return Kind.DECIMAL;
+        if (pair.equals(java.util.EnumSet.of(Kind.BOOLEAN, Kind.INTEGER))) return Kind.BOOLEAN;
+        if (pair.equals(java.util.EnumSet.of(Kind.UUID, Kind.TEXT)) || pair.equals(java.util.EnumSet.of(Kind.UUID, Kind.CHAR))) {
+            return Kind.UUID;
+        }
+        if (pair.equals(java.util.EnumSet.of(Kind.UUID, Kind.BINARY))) return Kind.BINARY;
+        return null;
     }
 
     /** The comparison rule {@link #canonical} applies, for a verify report. */

@@ -78,6 +78,17 @@ import org.slf4j.LoggerFactory;
  * order-independent checksum (sum of row hashes and row count), and the report says so (their
  * differing rows cannot be named).
  *
+ * <h2>A replica of another engine</h2>
+ * Its rows print differently (a boolean {@code 1} or {@code t}, a decimal {@code 1.5000} or
+ * {@code 1.5}), so it is compared by value ({@link TableView#pair}) in a walk of its own: its table
+ * and columns are found by name (exactly, else without regard to case; the primary's default
+ * schema is the replica's), each side read with its own table and quoting, each column pair hashed
+ * as one comparison kind, the chunk bounds converted into the replica's key columns; never by the
+ * servers' checksums. The report names each column's rule. Both engines must order the key alike
+ * for a key range to select the same rows on both sides (numbers, booleans, dates and times; not
+ * text, whose collations differ, nor UUIDs or bytes): otherwise the table is compared in one chunk
+ * (its keys and row hashes held in memory), matched by key rather than by order.
+ *
  * <p>Thread-safety: one instance runs one verification at a time.
  */
 public final class ConsistencyVerifier {
@@ -115,6 +126,8 @@ public final class ConsistencyVerifier {
     /** One chunk's rows as read on one node: keys in primary-key order and a 128-bit hash per row. */
     private static final class Chunk {
         final List<Object[]> keys = new ArrayList<>();
+        /** Per row, read by value: its key's text both engines agree on ({@link TableView#id}); natively null. */
+        final List<String> ids = new ArrayList<>();
         long[] hi = new long[16];
         long[] lo = new long[16];
         long position;
@@ -126,7 +139,18 @@ public final class ConsistencyVerifier {
             return keys.size();
         }
 
-        void add(Object[] key, byte[] digest) {
+        /** The key of row {@code i} as reported and matched across the two nodes. */
+        String id(int i) {
+            String id = ids.get(i);
+            return id != null ? id : TableSet.keyText(keys.get(i));
+        }
+
+        boolean sameKey(int i, Chunk other) {
+            String id = ids.get(i);
+            return id != null ? id.equals(other.ids.get(i)) : Arrays.deepEquals(keys.get(i), other.keys.get(i));
+        }
+
+        void add(Object[] key, String id, byte[] digest) {
             int n = keys.size();
             if (n == hi.length) {
                 hi = Arrays.copyOf(hi, n * 2);
@@ -143,6 +167,7 @@ public final class ConsistencyVerifier {
             sumHi += h;
             sumLo += l;
             keys.add(key);
+            ids.add(id);
         }
     }
 
@@ -150,6 +175,8 @@ public final class ConsistencyVerifier {
     private final class Target {
         final Replica replica;
         final ReplicationLog log;
+        /** A replica of another engine than the primary's: its application tables; else null. */
+        List<TableSet.Table> foreignTables;
         String problem;
         boolean failed;
         final List<TableResult> tables = new ArrayList<>();
@@ -158,6 +185,9 @@ public final class ConsistencyVerifier {
         List<ChunkDiff> unverified;
         int reportedRows;
         String tableError;
+        long rows;
+        int chunks;
+        List<String> rules;
 
         Target(Replica replica, ReplicationLog log) {
             this.replica = replica;
@@ -187,6 +217,7 @@ public final class ConsistencyVerifier {
             states.put(r, state);
             try (Connection c = r.dataSource().getConnection()) {
                 Target t = new Target(r, ReplicationLog.forNode(c, configuredSchema));
+                if (t.log.dialect() != primaryLog.dialect()) t.foreignTables = TableSet.list(c, t.log.schema());
                 if (r.applier() != null && r.applier().state() == ReplicaState.BROKEN) {
                     t.problem = "BROKEN at log position " + r.applier().brokenPosition() + ": " + r.applier().lastError()
                             + " (compared without waiting; run resync)";
@@ -220,43 +251,83 @@ public final class ConsistencyVerifier {
     private void verifyTable(Connection p, ReplicationLog primaryLog, TableSet.Table table, int idx, int count,
                              List<Target> targets, Consumer<Progress> prog) throws SQLException {
         long estimate = TableSet.estimateRows(p, table);
+        List<Target> alike = new ArrayList<>();
         for (Target t : targets) {
             t.diffs = new ArrayList<>();
             t.unverified = new ArrayList<>();
             t.reportedRows = 0;
             t.tableError = null;
+            t.rows = 0;
+            t.chunks = 0;
+            t.rules = List.of();
+            if (t.foreignTables == null) alike.add(t);
         }
+        long rows = 0;
+        // the replicas of the primary's engine in one walk; each of another engine by value in one of its own
+        if (!alike.isEmpty() || targets.isEmpty()) {
+            TableView v = TableView.of(table);
+            rows = walk(p, primaryLog, v, v, table.hasPrimaryKey(), alike, idx, count, estimate, prog);
+        }
+        for (Target t : targets) {
+            if (t.foreignTables == null || t.failed) continue;
+            TableView.Pair pair;
+            try {
+                pair = TableView.pair(table, primaryLog.dialect(), t.foreignTables, t.log.dialect(), false);
+            } catch (SQLException e) {
+                t.tableError = e.getMessage();
+                continue;
+            }
+            t.rules = pair.rules();
+            rows = walk(p, primaryLog, pair.primary(), pair.replica(), pair.ordered(), List.of(t), idx, count, estimate, prog);
+        }
+        for (Target t : targets) {
+            if (t.failed && t.tableError == null && t.diffs.isEmpty()) continue;
+            t.tables.add(new TableResult(table.name(), table.hasPrimaryKey(), t.rows, t.chunks, List.copyOf(t.diffs),
+                    List.copyOf(t.unverified), t.tableError, t.rules));
+        }
+        prog.accept(new Progress(shard, table.name(), idx, count, rows, estimate, true));
+    }
+
+    /**
+     * Walks the primary's table in chunks ({@code chunked}; else as a whole) and compares each
+     * with the replicas {@code ts}, read through {@code rv}.
+     *
+     * @return the primary's rows
+     */
+    private long walk(Connection p, ReplicationLog primaryLog, TableView pv, TableView rv, boolean chunked, List<Target> ts,
+                      int idx, int count, long estimate, Consumer<Progress> prog) throws SQLException {
+        TableSet.Table table = pv.table;
         long rows = 0;
         int chunks = 0;
         Object[] lower = null;
         boolean last = false;
-        // MySQL/MariaDB: the servers hash their rows; rows travel only for a chunk whose checksums differ
-        boolean serverSums = primaryLog.dialect() == Dialect.MYSQL && serverChecksum(table);
+        // MySQL/MariaDB: the servers hash their rows; rows travel only for a chunk whose checksums
+        // differ. Not for a replica of another engine: its server's text of a value is another.
+        boolean serverSums = pv == rv && primaryLog.dialect() == Dialect.MYSQL && serverChecksum(table);
         while (!last) {
             Object[] upper;
             if (serverSums) {
                 upper = boundary(p, table, lower);
                 last = upper == null;
-                rows += compareSums(p, primaryLog, table, targets, lower, upper);
+                rows += compareSums(p, primaryLog, pv, ts, lower, upper);
             } else {
-                Chunk pc = readSnapshot(p, primaryLog, table, lower, null, table.hasPrimaryKey() ? options.chunkSize() : 0, true);
-                last = !table.hasPrimaryKey() || pc.size() < options.chunkSize();
+                Chunk pc = readSnapshot(p, primaryLog, pv, lower, null, chunked ? options.chunkSize() : 0, true);
+                last = !chunked || pc.size() < options.chunkSize();
                 upper = last ? null : pc.keys.get(pc.size() - 1);
                 rows += pc.size();
-                for (Target t : targets) {
-                    if (!t.failed && t.tableError == null) compareRows(p, primaryLog, table, t, lower, upper, pc);
+                for (Target t : ts) {
+                    if (!t.failed && t.tableError == null) compareRows(p, primaryLog, pv, rv, t, lower, upper, pc);
                 }
             }
             chunks++;
             lower = upper;
             prog.accept(new Progress(shard, table.name(), idx, count, rows, estimate, false));
         }
-        for (Target t : targets) {
-            if (t.failed && t.tableError == null && t.diffs.isEmpty()) continue;
-            t.tables.add(new TableResult(table.name(), table.hasPrimaryKey(), rows, chunks, List.copyOf(t.diffs),
-                    List.copyOf(t.unverified), t.tableError));
+        for (Target t : ts) {
+            t.rows = rows;
+            t.chunks = chunks;
         }
-        prog.accept(new Progress(shard, table.name(), idx, count, rows, estimate, true));
+        return rows;
     }
 
     /**
@@ -265,8 +336,9 @@ public final class ConsistencyVerifier {
      *
      * @return the primary's rows in the chunk
      */
-    private long compareSums(Connection p, ReplicationLog primaryLog, TableSet.Table table, List<Target> targets,
+    private long compareSums(Connection p, ReplicationLog primaryLog, TableView view, List<Target> targets,
                              Object[] lower, Object[] upper) throws SQLException {
+        TableSet.Table table = view.table;
         List<java.util.concurrent.Future<Sum>> sums = new ArrayList<>();
         for (Target t : targets) {
             sums.add(t.failed || t.tableError != null ? null : parallel.submit(() -> {
@@ -282,21 +354,21 @@ public final class ConsistencyVerifier {
             if (sums.get(i) == null) continue;
             try {
                 if (await(sums.get(i)).sameRows(ps)) continue;
-                if (pc == null) pc = readSnapshot(p, primaryLog, table, lower, upper, 0, true);
+                if (pc == null) pc = readSnapshot(p, primaryLog, view, lower, upper, 0, true);
             } catch (SQLException e) {
                 failed(t, e);
                 continue;
             }
-            compareRows(p, primaryLog, table, t, lower, upper, pc);
+            compareRows(p, primaryLog, view, view, t, lower, upper, pc);
         }
         return ps.count();
     }
 
     /** Compares one replica's chunk with the primary's rows {@code pc}, recording a failure as the replica's. */
-    private void compareRows(Connection p, ReplicationLog primaryLog, TableSet.Table table, Target t, Object[] lower,
+    private void compareRows(Connection p, ReplicationLog primaryLog, TableView pv, TableView rv, Target t, Object[] lower,
                              Object[] upper, Chunk pc) {
         try {
-            compareChunk(p, primaryLog, table, t, lower, upper, pc);
+            compareChunk(p, primaryLog, pv, rv, t, lower, upper, pc);
         } catch (SQLException e) {
             failed(t, e);
         }
@@ -312,19 +384,20 @@ public final class ConsistencyVerifier {
         }
     }
 
-    private void compareChunk(Connection p, ReplicationLog primaryLog, TableSet.Table table, Target t, Object[] lower,
+    private void compareChunk(Connection p, ReplicationLog primaryLog, TableView pv, TableView rv, Target t, Object[] lower,
                               Object[] upper, Chunk pc) throws SQLException {
+        TableSet.Table table = pv.table;
         boolean broken = t.replica.applier() != null && t.replica.applier().state() == ReplicaState.BROKEN;
         long waitMillis = broken ? 0 : options.catchUpTimeout().toMillis();
         Chunk rc;
         List<RowDiff> diff;
         try (Connection r = t.replica.dataSource().getConnection()) {
             // equal chunks need no waiting; only a differing chunk of a replica behind waits for it
-            rc = readSnapshot(r, t.log, table, lower, upper, 0, false);
+            rc = readSnapshot(r, t.log, rv, lower, upper, 0, false);
             diff = diff(table, pc, rc);
             if (diff.isEmpty()) return;
             if (rc.position < pc.position && awaitWatermark(r, t, pc.position, waitMillis) > rc.position) {
-                rc = readSnapshot(r, t.log, table, lower, upper, 0, false);
+                rc = readSnapshot(r, t.log, rv, lower, upper, 0, false);
                 diff = diff(table, pc, rc);
                 if (diff.isEmpty()) return;
             }
@@ -339,7 +412,7 @@ public final class ConsistencyVerifier {
         }
         // the replica is ahead: compare again with the primary frozen at one position
         for (int attempt = 0; attempt < options.rechecks(); attempt++) {
-            List<RowDiff> locked = recheckStable(p, primaryLog, table, t, lower, upper);
+            List<RowDiff> locked = recheckStable(p, primaryLog, pv, rv, t, lower, upper);
             if (locked == null) continue; // the replica did not reach the frozen position in time
             if (!locked.isEmpty()) record(t, t.diffs, lower, upper, locked);
             return;
@@ -353,8 +426,9 @@ public final class ConsistencyVerifier {
      *
      * @return the differing rows, or null when the replica did not reach the position in time
      */
-    private List<RowDiff> recheckStable(Connection p, ReplicationLog primaryLog, TableSet.Table table, Target t,
+    private List<RowDiff> recheckStable(Connection p, ReplicationLog primaryLog, TableView pv, TableView rv, Target t,
                                         Object[] lower, Object[] upper) throws SQLException {
+        TableSet.Table table = pv.table;
         try (Connection r = t.replica.dataSource().getConnection()) {
             // catch up first without holding anything, so the locked wait is short
             long head;
@@ -366,12 +440,12 @@ public final class ConsistencyVerifier {
             // replica, at or past the head read first, must hold exactly it; entries past that head
             // that touched the chunk would have changed the second read.
             for (int attempt = 0; attempt < 3; attempt++) {
-                Chunk before = read(p, table, lower, upper, 0, true);
+                Chunk before = read(p, pv, lower, upper, 0);
                 long frozen = primaryLog.head(p);
                 if (awaitWatermark(r, t, frozen, options.lockBudget().toMillis()) < frozen) return null;
-                Chunk rc = readSnapshot(r, t.log, table, lower, upper, 0, false);
+                Chunk rc = readSnapshot(r, t.log, rv, lower, upper, 0, false);
                 if (rc.position < frozen) return null;
-                Chunk after = read(p, table, lower, upper, 0, true);
+                Chunk after = read(p, pv, lower, upper, 0);
                 if (diff(table, before, after).isEmpty()) return diff(table, before, rc);
             }
             return null; // the chunk keeps changing: its difference cannot be told from lag
@@ -529,10 +603,10 @@ public final class ConsistencyVerifier {
     }
 
     /** Reads a chunk and the node's log position in one snapshot transaction. */
-    private Chunk readSnapshot(Connection c, ReplicationLog log, TableSet.Table table, Object[] lower, Object[] upper,
+    private Chunk readSnapshot(Connection c, ReplicationLog log, TableView view, Object[] lower, Object[] upper,
                                int limit, boolean primaryNode) throws SQLException {
         return inSnapshot(c, log, primaryNode, position -> {
-            Chunk ch = read(c, table, lower, upper, limit, primaryNode);
+            Chunk ch = read(c, view, lower, upper, limit);
             ch.position = position;
             return ch;
         });
@@ -565,36 +639,30 @@ public final class ConsistencyVerifier {
         }
     }
 
-    private Chunk read(Connection c, TableSet.Table table, Object[] lower, Object[] upper, int limit, boolean primaryNode)
-            throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT ").append(table.columnList(true)).append(" FROM ").append(table.quoted());
+    private Chunk read(Connection c, TableView view, Object[] lower, Object[] upper, int limit) throws SQLException {
+        TableSet.Table table = view.table;
+        StringBuilder sql = new StringBuilder("SELECT ").append(view.select()).append(" FROM ").append(table.quoted());
         boolean keyed = table.hasPrimaryKey();
         if (keyed) {
             if (lower != null || upper != null) sql.append(" WHERE ");
-            if (lower != null) sql.append(table.keyPredicate(">"));
+            if (lower != null) sql.append(view.keyPredicate(">"));
             if (lower != null && upper != null) sql.append(" AND ");
-            if (upper != null) sql.append(table.keyPredicate("<="));
+            if (upper != null) sql.append(view.keyPredicate("<="));
             sql.append(" ORDER BY ").append(table.keyList());
             if (limit > 0) sql.append(" LIMIT ").append(limit);
         }
         MessageDigest md = md5();
         Chunk ch = new Chunk();
-        List<TableSet.Column> cols = table.columns();
         int[] pk = table.primaryKey();
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int i = 1;
-            if (keyed && lower != null) for (int k = 0; k < pk.length; k++) TableSet.write(ps, i++, cols.get(pk[k]), lower[k]);
-            if (keyed && upper != null) for (int k = 0; k < pk.length; k++) TableSet.write(ps, i++, cols.get(pk[k]), upper[k]);
+            if (keyed && lower != null) for (int k = 0; k < pk.length; k++) view.bind(ps, i++, pk[k], lower[k]);
+            if (keyed && upper != null) for (int k = 0; k < pk.length; k++) view.bind(ps, i++, pk[k], upper[k]);
             if (!keyed) ps.setFetchSize(options.chunkSize());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    for (int col = 0; col < cols.size(); col++) TableSet.hash(md, rs, col + 1, cols.get(col));
-                    Object[] key = null;
-                    if (keyed) {
-                        key = new Object[pk.length];
-                        for (int k = 0; k < pk.length; k++) key[k] = TableSet.read(rs, pk[k] + 1, cols.get(pk[k]));
-                    }
-                    ch.add(key, md.digest());
+                    Object[] key = view.hashRow(rs, md);
+                    ch.add(key, view.id(key), md.digest());
                 }
             }
         }
@@ -619,21 +687,21 @@ public final class ConsistencyVerifier {
         if (a.size() == b.size()) {
             boolean same = true;
             for (int i = 0; i < a.size() && same; i++) {
-                same = a.hi[i] == b.hi[i] && a.lo[i] == b.lo[i] && Arrays.deepEquals(a.keys.get(i), b.keys.get(i));
+                same = a.hi[i] == b.hi[i] && a.lo[i] == b.lo[i] && a.sameKey(i, b);
             }
             if (same) return List.of();
         }
         Map<String, Integer> replicaRows = new HashMap<>();
-        for (int i = 0; i < b.size(); i++) replicaRows.put(TableSet.keyText(b.keys.get(i)), i);
+        for (int i = 0; i < b.size(); i++) replicaRows.put(b.id(i), i);
         List<RowDiff> out = new ArrayList<>();
         for (int i = 0; i < a.size(); i++) {
-            String k = TableSet.keyText(a.keys.get(i));
+            String k = a.id(i);
             Integer j = replicaRows.remove(k);
             if (j == null) out.add(new RowDiff(k, RowDifference.MISSING_ON_REPLICA));
             else if (a.hi[i] != b.hi[j] || a.lo[i] != b.lo[j]) out.add(new RowDiff(k, RowDifference.DIFFERENT));
         }
         for (int i = 0; i < b.size(); i++) {
-            String k = TableSet.keyText(b.keys.get(i));
+            String k = b.id(i);
             if (replicaRows.containsKey(k)) out.add(new RowDiff(k, RowDifference.EXTRA_ON_REPLICA));
         }
         if (!out.isEmpty()) LOG.debug("{}: {} differing rows in a chunk", table.name(), out.size());

@@ -60,7 +60,12 @@ import org.slf4j.LoggerFactory;
  * hold the entries after {@code P}; it does, because pruning never passes the watermark of a
  * replica, and this replica's watermark is at most {@code P} throughout.
  *
- * <p>The replica must already have the schema (the tables exist); tables are matched by name.
+ * <p>Tables the replica lacks are created first, from the primary's own description of them
+ * ({@link SchemaCopy}; translated for a replica of another engine); tables are matched by name. A
+ * replica of another engine than the primary's gets the primary's rows by value
+ * ({@link TableView#pair}): its table and columns are found by name (exactly, else without regard
+ * to case), and each value is converted exactly into its column's kind
+ * ({@link io.shardline.replication.apply.TargetColumn#bind}), or the resync fails.
  */
 public final class ReplicaResync {
 
@@ -107,9 +112,15 @@ public final class ReplicaResync {
             List<TableSet.Table> tables = TableSet.list(p, pl.schema());
             foreignKeyChecks(r, d, false);
             try {
+                // a new replica (an engine migration's first step) gets the tables it lacks, before the
+                // transaction (DDL commits implicitly on MySQL and H2), with foreign-key checks off (MySQL:
+                // a table may name one created after it)
+                SchemaCopy.createMissing(name, p, pl.dialect(), r, d, tables);
+                // a replica of another engine: its own tables, which the primary's are matched to
+                List<TableSet.Table> foreign = pl.dialect() == d ? null : TableSet.list(r, rl.schema());
                 r.setAutoCommit(false);
                 long previous = rl.lockWatermark(r).position();
-                openSnapshot(p, d);
+                openSnapshot(p, pl.dialect());
                 // not the head: a position below it may belong to a writer not committed in this
                 // snapshot; the entries after the gapless prefix are applied again (idempotently)
                 long position = pl.contiguousHead(p);
@@ -123,7 +134,14 @@ public final class ReplicaResync {
                 int idx = 0;
                 for (TableSet.Table t : tables) {
                     idx++;
-                    total += copy(p, r, t, idx, tables.size(), prog);
+                    TableView from = TableView.of(t);
+                    TableView into = from;
+                    if (foreign != null) {
+                        TableView.Pair pair = TableView.pair(t, pl.dialect(), foreign, d, true);
+                        from = pair.primary();
+                        into = pair.replica();
+                    }
+                    total += copy(p, r, from, into, idx, tables.size(), prog);
                 }
                 rl.advanceWatermark(r, position);
                 r.commit();
@@ -192,28 +210,24 @@ public final class ReplicaResync {
         }
     }
 
-    private long copy(Connection p, Connection r, TableSet.Table t, int idx, int count, Consumer<Progress> prog)
+    /** Copies one table: the primary's rows read through {@code from}, written through {@code into}. */
+    private long copy(Connection p, Connection r, TableView from, TableView into, int idx, int count, Consumer<Progress> prog)
             throws SQLException {
+        TableSet.Table t = from.table;
         long estimate = TableSet.estimateRows(p, t);
         try (Statement st = r.createStatement()) {
-            st.executeUpdate("DELETE FROM " + t.quoted());
+            st.executeUpdate("DELETE FROM " + into.table.quoted());
         }
-        List<TableSet.Column> cols = t.columns();
-        StringBuilder ins = new StringBuilder("INSERT INTO ").append(t.quoted()).append(" (").append(t.columnList(false))
-                .append(") VALUES (");
-        int n = 0;
-        for (TableSet.Column c : cols) if (!c.generated()) ins.append(n++ == 0 ? "?" : ", ?");
-        ins.append(')');
-        String select = "SELECT " + t.columnList(true) + " FROM " + t.quoted();
+        String select = "SELECT " + from.select() + " FROM " + t.quoted();
         long copied = 0;
-        try (PreparedStatement insert = r.prepareStatement(ins.toString())) {
+        try (PreparedStatement insert = r.prepareStatement(into.insert())) {
             if (!t.hasPrimaryKey()) {
                 try (PreparedStatement ps = p.prepareStatement(select)) {
                     ps.setFetchSize(chunkSize);
                     try (ResultSet rs = ps.executeQuery()) {
                         int batch = 0;
                         while (rs.next()) {
-                            bindRow(rs, insert, cols);
+                            bindRow(rs, insert, from, into);
                             copied++;
                             if (++batch == chunkSize) {
                                 insert.executeBatch();
@@ -227,18 +241,18 @@ public final class ReplicaResync {
             } else {
                 int[] pk = t.primaryKey();
                 String first = select + " ORDER BY " + t.keyList() + " LIMIT " + chunkSize;
-                String next = select + " WHERE " + t.keyPredicate(">") + " ORDER BY " + t.keyList() + " LIMIT " + chunkSize;
+                String next = select + " WHERE " + from.keyPredicate(">") + " ORDER BY " + t.keyList() + " LIMIT " + chunkSize;
                 Object[] lower = null;
                 while (true) {
                     int rows = 0;
                     try (PreparedStatement ps = p.prepareStatement(lower == null ? first : next)) {
-                        if (lower != null) for (int k = 0; k < pk.length; k++) TableSet.write(ps, k + 1, cols.get(pk[k]), lower[k]);
+                        if (lower != null) for (int k = 0; k < pk.length; k++) from.bind(ps, k + 1, pk[k], lower[k]);
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
-                                bindRow(rs, insert, cols);
+                                bindRow(rs, insert, from, into);
                                 rows++;
                                 if (lower == null) lower = new Object[pk.length];
-                                for (int k = 0; k < pk.length; k++) lower[k] = TableSet.read(rs, pk[k] + 1, cols.get(pk[k]));
+                                for (int k = 0; k < pk.length; k++) lower[k] = from.read(rs, pk[k] + 1, pk[k]);
                             }
                         }
                     }
@@ -253,12 +267,12 @@ public final class ReplicaResync {
         return copied;
     }
 
-    private static void bindRow(ResultSet rs, PreparedStatement insert, List<TableSet.Column> cols) throws SQLException {
+    /** Adds the current row to the insert batch: every column the replica does not compute. */
+    private static void bindRow(ResultSet rs, PreparedStatement insert, TableView from, TableView into) throws SQLException {
         int j = 1;
-        for (int i = 0; i < cols.size(); i++) {
-            TableSet.Column c = cols.get(i);
-            if (c.generated()) continue;
-            TableSet.write(insert, j++, c, TableSet.read(rs, i + 1, c));
+        for (int i = 0; i < into.table.columns().size(); i++) {
+            if (into.table.columns().get(i).generated()) continue;
+            into.bind(insert, j++, i, from.read(rs, i + 1, i));
         }
         insert.addBatch();
     }

@@ -32,8 +32,11 @@ final class TableSet {
     private TableSet() {
     }
 
-    /** One column: its name, quoted form, JDBC type and whether the database computes it. */
-    record Column(String name, String quoted, int jdbcType, boolean generated) {
+    /**
+     * One column: its name, quoted form, JDBC type, type name and size (as the node's metadata
+     * gives them) and whether the database computes it.
+     */
+    record Column(String name, String quoted, int jdbcType, String typeName, int size, boolean generated) {
 
         boolean binary() {
             return jdbcType == Types.BINARY || jdbcType == Types.VARBINARY || jdbcType == Types.LONGVARBINARY
@@ -99,7 +102,7 @@ final class TableSet {
         }
         names.sort(null);
         List<Table> out = new ArrayList<>();
-        for (String n : names) out.add(describe(md, catalog, schema, n, q));
+        for (String n : names) out.add(describe(c, d, md, catalog, schema, n, q));
         return out;
     }
 
@@ -114,10 +117,11 @@ final class TableSet {
         return s;
     }
 
-    private static Table describe(DatabaseMetaData md, String catalog, String schema, String table, String q)
-            throws SQLException {
+    private static Table describe(Connection c, Dialect d, DatabaseMetaData md, String catalog, String schema, String table,
+                                  String q) throws SQLException {
         List<Column> cols = new ArrayList<>();
         Map<Integer, Column> byPosition = new TreeMap<>();
+        Map<String, String> mysqlTypes = null;
         try (ResultSet rs = md.getColumns(catalog, schema == null ? null : escape(md, schema), escape(md, table), "%")) {
             while (rs.next()) {
                 if (!table.equals(rs.getString("TABLE_NAME"))) continue;
@@ -128,8 +132,14 @@ final class TableSet {
                 } catch (SQLException ignored) {
                     // older drivers: no generated columns known
                 }
-                byPosition.put(rs.getInt("ORDINAL_POSITION"),
-                        new Column(name, quote(q, name), rs.getInt("DATA_TYPE"), "YES".equalsIgnoreCase(gen)));
+                String typeName = rs.getString("TYPE_NAME");
+                if (d == Dialect.MYSQL && "UNKNOWN".equalsIgnoreCase(typeName)) {
+                    // Connector/J names MariaDB's own types (UUID, INET6) UNKNOWN; the server knows them
+                    if (mysqlTypes == null) mysqlTypes = mysqlTypes(c, catalog, table);
+                    typeName = mysqlTypes.getOrDefault(name, typeName);
+                }
+                byPosition.put(rs.getInt("ORDINAL_POSITION"), new Column(name, quote(q, name), rs.getInt("DATA_TYPE"), typeName,
+                        rs.getInt("COLUMN_SIZE"), "YES".equalsIgnoreCase(gen)));
             }
         }
         cols.addAll(byPosition.values());
@@ -144,6 +154,20 @@ final class TableSet {
             k++;
         }
         return new Table(table, quote(q, table), List.copyOf(cols), key);
+    }
+
+    /** The server's type names of a MySQL/MariaDB table's columns, by column. */
+    private static Map<String, String> mysqlTypes(Connection c, String database, String table) throws SQLException {
+        Map<String, String> out = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS"
+                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            ps.setString(1, database);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
     }
 
     private static String quote(String q, String identifier) {
@@ -219,6 +243,11 @@ final class TableSet {
             String s = rs.getString(i);
             b = s == null ? null : s.getBytes(StandardCharsets.UTF_8);
         }
+        update(md, b);
+    }
+
+    /** Digest input for one value's bytes (null: the null marker). */
+    static void update(MessageDigest md, byte[] b) {
         if (b == null) {
             md.update((byte) 0);
             return;
