@@ -26,6 +26,9 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import io.shardline.replication.Resync;
+import io.shardline.replication.Verification;
+import java.time.Duration;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -254,11 +257,137 @@ class CrossEngineReplicationTest {
                 assertThat(rows(r, "gadget")).as("%s against the %s primary", replica, primary).containsExactlyElementsOf(expected);
             }
         }
+        // verify says identical, by value across the engines; a corruption on the other engine is found ...
+        ShardlineDataSource ds = topo.dataSource();
+        Verification.Report clean = ds.verify(VERIFY, null);
+        assertThat(clean.consistent()).as(clean.format()).isTrue();
+        assertThat(clean.format()).contains("compared by value");
+        long victim = ids.get(5);
+        try (Connection r = topo.replica(1); Statement st = r.createStatement()) {
+            assertThat(st.executeUpdate("UPDATE gadget SET price = price + 1 WHERE id = " + victim)).isEqualTo(1);
+        }
+        Verification.Report bad = ds.verify(VERIFY, null);
+        assertThat(differences(bad, "replica-1")).as(bad.format())
+                .containsExactly(new Verification.RowDiff(Long.toString(victim), Verification.RowDifference.DIFFERENT));
+        assertThat(differences(bad, "replica-0")).as(bad.format()).isEmpty();
+        // ... and resync repairs it while Hibernate keeps writing
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        Future<?> writer = pool.submit(() -> {
+            Random r = new Random(9);
+            while (writing.get() || written.get() < 20) {
+                try (org.hibernate.Session s = sf.openSession()) {
+                    org.hibernate.Transaction t = s.beginTransaction();
+                    Gadget g = new Gadget();
+                    g.name = text(r);
+                    g.price = price(r);
+                    g.createdAt = Instant.ofEpochSecond(1_700_000_000L + r.nextInt(1000));
+                    g.uid = UUID.randomUUID();
+                    g.picture = bytes(r);
+                    s.persist(g);
+                    Gadget old = s.find(Gadget.class, ids.get(r.nextInt(ids.size())));
+                    if (old != null) old.active = !old.active;
+                    t.commit();
+                }
+                written.incrementAndGet();
+            }
+            return null;
+        });
+        try {
+            Resync.Result res = ds.resync("replica-1", null);
+            assertThat(res.rows()).isGreaterThanOrEqualTo(99);
+        } finally {
+            writing.set(false);
+            writer.get();
+            pool.shutdownNow();
+        }
+        assertThat(ds.awaitReplication(Duration.ofSeconds(60))).as("caught up: %s", ds.status()).isTrue();
+        Verification.Report after = ds.verify(VERIFY, null);
+        assertThat(after.consistent()).as(after.format()).isTrue();
+        try (Connection p = topo.primary(); Connection r0 = topo.replica(0); Connection r1 = topo.replica(1)) {
+            List<List<Object>> now = rows(p, "gadget");
+            assertThat(now).hasSizeGreaterThanOrEqualTo(99 + 20);
+            assertThat(rows(r0, "gadget")).containsExactlyElementsOf(now);
+            assertThat(rows(r1, "gadget")).containsExactlyElementsOf(now);
+        }
+    }
+
+    /**
+     * The engine migration's first steps: a primary with data before the new engine's replica
+     * exists; the replica (no tables) is built by resync — tables created from the primary's own
+     * description, translated, rows copied from a snapshot — while the application writes, then
+     * follows the log; verify proves it equal.
+     */
+    @ParameterizedTest(name = "{0} primary, new {1} replica")
+    @CsvSource({"MARIADB, POSTGRESQL", "POSTGRESQL, MARIADB"})
+    void resyncBuildsAReplicaOfAnotherEngineOnlineFromNothing(Engine primary, Engine other) throws Exception {
+        topo = TestTopology.on(primary).replicas(1).engine("replica-0", other).retry("20ms", "200ms").build();
+        // the application's tables and rows from before Shardline (and before the new replica)
+        try (Connection p = topo.primary(); Statement st = p.createStatement()) {
+            st.execute(itemDdl(primary));
+            try (PreparedStatement ps = p.prepareStatement("INSERT INTO Item (name, price, qty, ratio, created, seen, born, active,"
+                    + " uid, data, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                Random random = new Random(3);
+                for (int i = 0; i < 500; i++) {
+                    bindRow(ps, primary, random);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        ShardlineDataSource ds = topo.dataSource();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Future<?> writer = pool.submit(() -> {
+            Random random = new Random(4);
+            int n = 0;
+            while (writing.get() || n < 50) {
+                write(ds, primary, random, 5);
+                n += 5;
+            }
+            return null;
+        });
+        try {
+            Resync.Result res = ds.resync("replica-0", null);
+            assertThat(res.tables()).isEqualTo(1);
+            assertThat(res.rows()).isGreaterThanOrEqualTo(500);
+        } finally {
+            writing.set(false);
+            writer.get();
+            pool.shutdownNow();
+        }
+        assertThat(ds.awaitReplication(Duration.ofSeconds(60))).as("caught up: %s", ds.status()).isTrue();
+        assertThat(topo.status("replica-0").state()).isEqualTo("HEALTHY");
+        Verification.Report report = ds.verify(VERIFY, null);
+        assertThat(report.consistent()).as(report.format()).isTrue();
+        try (Connection p = topo.primary(); Connection r = topo.replica(0)) {
+            assertThat(rows(r)).containsExactlyElementsOf(rows(p));
+        }
+    }
+
+    private static final Verification.Options VERIFY = Verification.Options.defaults().withChunkSize(40)
+            .withCatchUpTimeout(Duration.ofSeconds(10));
+
+    private static List<Verification.RowDiff> differences(Verification.Report report, String replica) {
+        List<Verification.RowDiff> out = new ArrayList<>();
+        for (Verification.ReplicaResult r : report.replicas()) {
+            if (!r.replica().equals(replica)) continue;
+            for (Verification.TableResult t : r.tables()) {
+                assertThat(t.error()).as(report.format()).isNull();
+                t.differences().forEach(d -> out.addAll(d.rows()));
+            }
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------ the workload
 
     private static void write(ShardlineDataSource ds, Engine primary, Random random) {
+        write(ds, primary, random, OPS_PER_WRITER);
+    }
+
+    private static void write(ShardlineDataSource ds, Engine primary, Random random, int ops) {
         try (Connection c = ds.getConnection()) {
             PreparedStatement insert = c.prepareStatement("INSERT INTO Item (name, price, qty, ratio, created, seen, born, active, uid,"
                     + " data, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS);
@@ -266,7 +395,7 @@ class CrossEngineReplicationTest {
                     + " WHERE id = ?");
             PreparedStatement delete = c.prepareStatement("DELETE FROM Item WHERE id = ?");
             List<Long> mine = new ArrayList<>();
-            for (int op = 0; op < OPS_PER_WRITER; op++) {
+            for (int op = 0; op < ops; op++) {
                 int dice = random.nextInt(10);
                 boolean tx = random.nextInt(4) == 0;
                 if (tx) c.setAutoCommit(false);
