@@ -366,6 +366,37 @@ class CrossEngineReplicationTest {
         }
     }
 
+    /** Flyway with its defaults: its history table and the migrations' tables reach the replica of another engine. */
+    @ParameterizedTest(name = "{0} primary, {1} replica")
+    @CsvSource({"MARIADB, POSTGRESQL", "POSTGRESQL, MARIADB"})
+    void flywayMigrationsReachAReplicaOfAnotherEngine(Engine primary, Engine other) throws Exception {
+        topo = TestTopology.on(primary).replicas(1).engine("replica-0", other).retry("20ms", "200ms").build();
+        ShardlineDataSource ds = topo.dataSource();
+        org.flywaydb.core.api.output.MigrateResult result = org.flywaydb.core.Flyway.configure().dataSource(ds)
+                .locations("classpath:db/migration-shardline").load().migrate();
+        assertThat(result.migrationsExecuted).isEqualTo(3);
+        assertThat(ds.awaitReplication(Duration.ofSeconds(30))).as("caught up: %s", ds.status()).isTrue();
+        assertThat(topo.status("replica-0").state()).isEqualTo("HEALTHY");
+        try (Connection p = topo.primary(); Connection r = topo.replica(0)) {
+            for (String table : List.of("fw_author", "fw_book")) assertThat(rows(r, table)).containsExactlyElementsOf(rows(p, table));
+            assertThat(history(r)).containsExactlyElementsOf(history(p)).hasSize(3);
+        }
+        Verification.Report report = ds.verify(VERIFY, null);
+        assertThat(report.consistent()).as(report.format()).isTrue();
+    }
+
+    private static List<String> history(Connection c) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT installed_rank, version, description, script,"
+                + " checksum, success FROM flyway_schema_history ORDER BY installed_rank")) {
+            while (rs.next()) {
+                out.add(rs.getInt(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4) + " " + rs.getInt(5)
+                        + " " + rs.getBoolean(6));
+            }
+        }
+        return out;
+    }
+
     private static final Verification.Options VERIFY = Verification.Options.defaults().withChunkSize(40)
             .withCatchUpTimeout(Duration.ofSeconds(10));
 
