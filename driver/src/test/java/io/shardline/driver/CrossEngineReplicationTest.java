@@ -101,7 +101,7 @@ class CrossEngineReplicationTest {
         for (int i = 0; i < 2; i++) {
             String replica = topo.replicaName(0, i);
             topo.awaitCaughtUp(replica);
-            assertThat(topo.status(replica).state()).isEqualTo("HEALTHY");
+            assertThat(topo.awaitState(replica, "HEALTHY").state()).isEqualTo("HEALTHY");
             try (Connection r = topo.replica(i)) {
                 assertThat(rows(r)).as("%s (%s) against the %s primary", replica, i == 0 ? first : second, primary)
                         .containsExactlyElementsOf(expected);
@@ -134,7 +134,7 @@ class CrossEngineReplicationTest {
         }
         for (int i = 0; i < 2; i++) {
             topo.awaitCaughtUp(topo.replicaName(0, i));
-            assertThat(topo.status(topo.replicaName(0, i)).state()).isEqualTo("HEALTHY");
+            assertThat(topo.awaitState(topo.replicaName(0, i), "HEALTHY").state()).isEqualTo("HEALTHY");
             try (Connection r = topo.replica(i); Statement st = r.createStatement();
                  ResultSet rs = st.executeQuery("SELECT v FROM ok WHERE id = 1")) {
                 assertThat(rs.next()).isTrue();
@@ -252,7 +252,7 @@ class CrossEngineReplicationTest {
         for (int i = 0; i < 2; i++) {
             String replica = topo.replicaName(0, i);
             topo.awaitCaughtUp(replica);
-            assertThat(topo.status(replica).state()).isEqualTo("HEALTHY");
+            assertThat(topo.awaitState(replica, "HEALTHY").state()).isEqualTo("HEALTHY");
             try (Connection r = topo.replica(i)) {
                 assertThat(rows(r, "gadget")).as("%s against the %s primary", replica, primary).containsExactlyElementsOf(expected);
             }
@@ -358,7 +358,7 @@ class CrossEngineReplicationTest {
             pool.shutdownNow();
         }
         assertThat(ds.awaitReplication(Duration.ofSeconds(60))).as("caught up: %s", ds.status()).isTrue();
-        assertThat(topo.status("replica-0").state()).isEqualTo("HEALTHY");
+        assertThat(topo.awaitState("replica-0", "HEALTHY").state()).isEqualTo("HEALTHY");
         Verification.Report report = ds.verify(VERIFY, null);
         assertThat(report.consistent()).as(report.format()).isTrue();
         try (Connection p = topo.primary(); Connection r = topo.replica(0)) {
@@ -376,7 +376,7 @@ class CrossEngineReplicationTest {
                 .locations("classpath:db/migration-shardline").load().migrate();
         assertThat(result.migrationsExecuted).isEqualTo(3);
         assertThat(ds.awaitReplication(Duration.ofSeconds(30))).as("caught up: %s", ds.status()).isTrue();
-        assertThat(topo.status("replica-0").state()).isEqualTo("HEALTHY");
+        assertThat(topo.awaitState("replica-0", "HEALTHY").state()).isEqualTo("HEALTHY");
         try (Connection p = topo.primary(); Connection r = topo.replica(0)) {
             for (String table : List.of("fw_author", "fw_book")) assertThat(rows(r, table)).containsExactlyElementsOf(rows(p, table));
             assertThat(history(r)).containsExactlyElementsOf(history(p)).hasSize(3);
