@@ -34,9 +34,9 @@ final class TableSet {
 
     /**
      * One column: its name, quoted form, JDBC type, type name and size (as the node's metadata
-     * gives them) and whether the database computes it.
+     * gives them), whether the database computes it, and the node's engine.
      */
-    record Column(String name, String quoted, int jdbcType, String typeName, int size, boolean generated) {
+    record Column(String name, String quoted, int jdbcType, String typeName, int size, boolean generated, Dialect dialect) {
 
         boolean binary() {
             return jdbcType == Types.BINARY || jdbcType == Types.VARBINARY || jdbcType == Types.LONGVARBINARY
@@ -139,7 +139,7 @@ final class TableSet {
                     typeName = mysqlTypes.getOrDefault(name, typeName);
                 }
                 byPosition.put(rs.getInt("ORDINAL_POSITION"), new Column(name, quote(q, name), rs.getInt("DATA_TYPE"), typeName,
-                        rs.getInt("COLUMN_SIZE"), "YES".equalsIgnoreCase(gen)));
+                        rs.getInt("COLUMN_SIZE"), "YES".equalsIgnoreCase(gen), d));
             }
         }
         cols.addAll(byPosition.values());
@@ -222,6 +222,12 @@ final class TableSet {
             ps.setNull(i, c.jdbcType());
         } else if (v instanceof byte[] b) {
             ps.setBytes(i, b);
+        } else if (c.dialect() == Dialect.MYSQL && v instanceof LocalDateTime t) {
+            // as text: Connector/J drops the fraction of a LocalDateTime sent to MariaDB (whose
+            // "5.5.5-10.x" version it reads as a server without fractional seconds)
+            ps.setString(i, t.toLocalDate() + " " + t.toLocalTime());
+        } else if (c.dialect() == Dialect.MYSQL && v instanceof LocalTime t) {
+            ps.setString(i, t.toString());
         } else {
             ps.setObject(i, v);
         }
