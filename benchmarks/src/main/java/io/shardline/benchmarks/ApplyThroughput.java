@@ -16,7 +16,7 @@ import java.util.Locale;
  * let go and timed until it has applied everything. Prints rows/s and entries/s, for H2 in memory
  * and for the local MariaDB (primary and replica as databases of the same server).
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar io.shardline.benchmarks.ApplyThroughput [rows] [perTx] [h2|mariadb|both] [appliers] [insert|update|mixed] [applyThreads] [replicaLatencyMicros]</pre>
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.shardline.benchmarks.ApplyThroughput [rows] [perTx] [h2|mariadb|both|mariadb-postgresql|postgresql-mariadb] [appliers] [insert|update|mixed] [applyThreads] [replicaLatencyMicros]</pre>
  * ({@code appliers} &gt; 1: that many runtimes on the topology apply at once, as application
  * instances would; {@code update}: the rows are inserted and applied first, and what is timed is
  * the apply of one update of every row, in random order; {@code mixed}: each
@@ -42,6 +42,15 @@ public final class ApplyThroughput {
         long latency = args.length > 6 ? Long.parseLong(args[6]) : 0;
         System.out.println("| engine | rows | rows per transaction | apply seconds | rows/s | entries/s |");
         System.out.println("|---|---:|---:|---:|---:|---:|");
+        if (which.equals("mariadb-postgresql") || which.equals("postgresql-mariadb")) {
+            // a replica on another engine: DDL translated, every value converted to its column's kind
+            boolean fromMaria = which.equals("mariadb-postgresql");
+            String maria = Databases.freshMariaDb(fromMaria ? "apply_p" : "apply_r").get(0);
+            String pg = Databases.freshPostgresql(fromMaria ? "apply_r" : "apply_p").get(0);
+            measure(fromMaria ? "MariaDB primary, PostgreSQL replica" : "PostgreSQL primary, MariaDB replica",
+                    yaml(fromMaria ? maria : pg, fromMaria ? pg : maria, null, null), rows, perTx);
+            return;
+        }
         if (!which.equals("mariadb")) {
             String p = "jdbc:h2:mem:apply_p;DB_CLOSE_DELAY=-1";
             String r = "jdbc:h2:mem:apply_r;DB_CLOSE_DELAY=-1";
