@@ -2,6 +2,7 @@ package io.shardline.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardline.replication.Verification;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -33,6 +34,29 @@ class ValueFidelityTest {
 
     @AutoClose
     TestTopology topo;
+
+    /** PostgreSQL's numeric NaN and ±Infinity (no BigDecimal holds them) reach the replicas as they are. */
+    @org.junit.jupiter.api.Test
+    void postgresqlNumericNanAndInfinity() throws Exception {
+        topo = TestTopology.on(Engine.POSTGRESQL).replicas(2).build();
+        ShardlineDataSource ds = topo.dataSource();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE nums (id INT PRIMARY KEY, n NUMERIC, c NUMERIC(10,2))");
+            st.executeUpdate("INSERT INTO nums VALUES (1, 'NaN', 'NaN'), (2, 'Infinity', 1.50), (3, '-Infinity', NULL),"
+                    + " (4, 12.345, -0.01)");
+            st.executeUpdate("UPDATE nums SET n = 'NaN', c = 2.25 WHERE id = 4");
+            st.executeUpdate("UPDATE nums SET n = 7 WHERE id = 1");
+        }
+        assertThat(ds.awaitReplication(Duration.ofSeconds(30))).as("caught up: %s", ds.status()).isTrue();
+        try (Connection p = topo.primary(); Connection r0 = topo.replica(0); Connection r1 = topo.replica(1)) {
+            List<List<String>> expected = TestTopology.dump(p, "nums", "id");
+            assertThat(expected.toString()).contains("NaN", "Infinity", "-Infinity");
+            assertThat(TestTopology.dump(r0, "nums", "id")).isEqualTo(expected);
+            assertThat(TestTopology.dump(r1, "nums", "id")).isEqualTo(expected);
+        }
+        Verification.Report report = ds.verify(Verification.Options.defaults(), null);
+        assertThat(report.consistent()).as(report.format()).isTrue();
+    }
 
     @PerEngine(postgresql = true)
     void everySharedTypeRoundTripsExactly(Engine engine) throws Exception {

@@ -650,6 +650,18 @@ public final class LogEntryCodec {
             return new RowChange(op, schema, table, columns, types, key, oldKey, newRow);
         }
 
+        /**
+         * A decimal; PostgreSQL's {@code numeric} also holds NaN and ±Infinity, which no
+         * BigDecimal holds: they stay PostgreSQL's text (a PostgreSQL replica reads it back as the
+         * same value; another engine has no equivalent and halts on it).
+         */
+        private static Object decimal(String s) {
+            return switch (s) {
+                case "NaN", "Infinity", "-Infinity" -> s;
+                default -> new BigDecimal(s);
+            };
+        }
+
         private Object value(String form) {
             byte[] b = field();
             if (b == null) return null;
@@ -664,7 +676,8 @@ public final class LogEntryCodec {
                         yield new BigDecimal(s); // BIGINT UNSIGNED beyond Long
                     }
                 }
-                case "n", "Z" -> new BigDecimal(s);
+                case "n" -> decimal(s);
+                case "Z" -> new BigDecimal(s);
                 case "d" -> Double.parseDouble(s);
                 case "f" -> Float.parseFloat(s);
                 case "s", "D", "T", "t" -> s;
