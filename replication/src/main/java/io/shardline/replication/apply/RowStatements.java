@@ -69,9 +69,23 @@ final class RowStatements {
     void forget() {
         targets.clear();
         sqlCache.clear();
+        lastChange = null;
+        lastTarget = null;
     }
 
     private Target target(RowChange ch) throws SQLException {
+        // asked once per bound value: the change's own answer is kept (no shape key per value)
+        if (ch == lastChange) return lastTarget;
+        Target t = targetOf(ch);
+        lastChange = ch;
+        lastTarget = t;
+        return t;
+    }
+
+    private RowChange lastChange;
+    private Target lastTarget;
+
+    private Target targetOf(RowChange ch) throws SQLException {
         String key = shapeKey(ch);
         Target t = targets.get(key);
         if (t == null) {
