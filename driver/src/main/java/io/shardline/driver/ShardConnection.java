@@ -474,7 +474,7 @@ final class ShardConnection {
      * primary: run there, it would halt that replica (BROKEN) at its log entry.
      */
     private void refuseUntranslatable(Connection c, String sql) throws SQLException {
-        java.util.Set<Dialect> others = shard.foreignEngines();
+        java.util.Set<Dialect> others = shard.foreignEngines;
         if (others.isEmpty()) return;
         String defaultSchema = shard.dialect == Dialect.MYSQL ? c.getCatalog() : c.getSchema();
         for (Dialect d : others) {

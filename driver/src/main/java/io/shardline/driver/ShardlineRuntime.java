@@ -115,13 +115,7 @@ final class ShardlineRuntime implements AutoCloseable {
         final io.shardline.replication.log.ChangeCapture capture;
 
         /** The engines of this shard's replicas that are not the primary's: DDL must translate to each. */
-        java.util.Set<Dialect> foreignEngines() {
-            java.util.Set<Dialect> out = java.util.EnumSet.noneOf(Dialect.class);
-            for (Node r : replicas) {
-                if (r.foreignEngine) out.add(r.engine);
-            }
-            return out;
-        }
+        final java.util.Set<Dialect> foreignEngines = java.util.EnumSet.noneOf(Dialect.class);
 
         Shard(int index, String name, Node primary, Node[] replicas, ReplicationLog log, Dialect dialect,
               ReplicaBalancer balancer) {
@@ -133,6 +127,7 @@ final class ShardlineRuntime implements AutoCloseable {
             this.log = log;
             this.dialect = dialect;
             this.capture = io.shardline.replication.log.ChangeCapture.forLog(log);
+            for (Node r : replicas) if (r.foreignEngine) foreignEngines.add(r.engine);
         }
 
         /** The newest log position known for this shard (this process's commits, or any process's as seen by maintenance). */

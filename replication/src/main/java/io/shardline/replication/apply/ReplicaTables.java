@@ -31,16 +31,8 @@ final class ReplicaTables implements Writesets.Tables {
 
         /** The replica's column for the primary's {@code column}: the same name, else the same name in another case. */
         TargetColumn column(String column) throws SQLException {
-            TargetColumn c = columns.get(column);
-            if (c == null) {
-                for (TargetColumn t : columns.values()) {
-                    if (t.name().equalsIgnoreCase(column)) {
-                        if (c != null) throw new SQLException("the replica's table " + sql + " has columns " + c.name() + " and "
-                                + t.name() + ", which differ only in case, for the primary's column " + column, "42S22");
-                        c = t;
-                    }
-                }
-            }
+            TargetColumn c = ReplicaNames.match(List.copyOf(columns.values()), TargetColumn::name, column, "column",
+                    "the replica's table " + sql);
             if (c == null) throw new SQLException("the replica's table " + sql + " has no column " + column
                     + " (of the primary's table): it has diverged from the primary", "42S22");
             return c;
@@ -104,24 +96,15 @@ final class ReplicaTables implements Writesets.Tables {
         boolean byDefault = ch.schema().equalsIgnoreCase(primaryDefaultSchema);
         String schema = byDefault ? replicaDefaultSchema : ch.schema();
         for (String s : new java.util.LinkedHashSet<>(List.of(schema, schema.toLowerCase(Locale.ROOT), schema.toUpperCase(Locale.ROOT)))) {
-            String table = null;
             String catalog = dialect == Dialect.MYSQL ? s : null;
+            List<String> tables = new ArrayList<>();
             try (ResultSet rs = md.getTables(catalog, dialect == Dialect.MYSQL ? null : s, null, null)) {
                 while (rs.next()) {
-                    String t = rs.getString("TABLE_NAME");
                     String type = rs.getString("TABLE_TYPE");
-                    if (type != null && !type.toUpperCase(Locale.ROOT).contains("TABLE")) continue;
-                    if (t.equals(ch.table())) {
-                        table = t;
-                        break;
-                    }
-                    if (t.equalsIgnoreCase(ch.table())) {
-                        if (table != null) throw new SQLException("the replica has tables " + table + " and " + t
-                                + ", which differ only in case, for the primary's table " + ch.table(), "42S02");
-                        table = t;
-                    }
+                    if (type == null || type.toUpperCase(Locale.ROOT).contains("TABLE")) tables.add(rs.getString("TABLE_NAME"));
                 }
             }
+            String table = ReplicaNames.match(tables, t -> t, ch.table(), "table", "the replica");
             if (table == null) continue;
             Map<String, TargetColumn> columns = new java.util.LinkedHashMap<>();
             try (ResultSet rs = md.getColumns(catalog, dialect == Dialect.MYSQL ? null : s, table, null)) {
@@ -133,8 +116,8 @@ final class ReplicaTables implements Writesets.Tables {
                             rs.getInt("COLUMN_SIZE")), typeName, dialect));
                 }
             }
-            String sql = dialect == Dialect.MYSQL && s.equals(replicaDefaultSchema) ? RowStatements.quote(dialect, table)
-                    : RowStatements.quote(dialect, s) + "." + RowStatements.quote(dialect, table);
+            String sql = dialect == Dialect.MYSQL && s.equals(replicaDefaultSchema) ? dialect.quote(table)
+                    : dialect.quote(s) + "." + dialect.quote(table);
             return new Found(sql, catalog, dialect == Dialect.MYSQL ? null : s, table, Map.copyOf(columns));
         }
         throw new SQLException("the replica has no table " + (byDefault ? "" : schema + ".") + ch.table()

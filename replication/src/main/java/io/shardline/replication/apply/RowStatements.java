@@ -498,10 +498,6 @@ final class RowStatements {
     }
 
     private String quote(String identifier) {
-        return quote(dialect, identifier);
-    }
-
-    static String quote(Dialect dialect, String identifier) {
-        return dialect == Dialect.MYSQL ? "`" + identifier.replace("`", "``") + "`" : "\"" + identifier.replace("\"", "\"\"") + "\"";
+        return dialect.quote(identifier);
     }
 }

@@ -112,14 +112,9 @@ public record TargetColumn(String name, Kind kind, String typeName, Dialect dial
                 case DOUBLE -> ps.setDouble(i, v instanceof Number n ? n.doubleValue() : Double.parseDouble(text(v)));
                 case TEXT, CHAR -> ps.setString(i, text(v));
                 case BINARY -> ps.setBytes(i, bytes(v));
-                // MySQL: as text, which the server reads with its fraction (Connector/J drops fractions
-                // for a server whose version string it reads as 5.5, as MariaDB's "5.5.5-10.x")
-                case DATE -> bindTemporal(ps, i, date(v), date(v).toString());
-                case TIME -> bindTemporal(ps, i, time(v), time(v).toString());
-                case TIMESTAMP -> {
-                    LocalDateTime t = timestamp(v, form);
-                    bindTemporal(ps, i, t, t.toLocalDate() + " " + t.toLocalTime());
-                }
+                case DATE -> bindTemporal(ps, i, date(v), dialect);
+                case TIME -> bindTemporal(ps, i, time(v), dialect);
+                case TIMESTAMP -> bindTemporal(ps, i, timestamp(v, form), dialect);
                 case INSTANT -> ps.setObject(i, instant(v, form).atOffset(ZoneOffset.UTC));
                 case MYSQL_TIMESTAMP -> ps.setBigDecimal(i, epochSeconds(instant(v, form)));
                 case UUID -> {
@@ -140,9 +135,17 @@ public record TargetColumn(String name, Kind kind, String typeName, Dialect dial
         }
     }
 
-    private void bindTemporal(PreparedStatement ps, int i, Object value, String text) throws SQLException {
-        if (dialect == Dialect.MYSQL) ps.setString(i, text);
-        else ps.setObject(i, value);
+    /**
+     * Binds a date, time or date-time ({@code LocalDate}, {@code LocalTime}, {@code LocalDateTime})
+     * for {@code dialect}. MySQL/MariaDB get it as text, which the server reads with its fraction:
+     * Connector/J drops the fraction of such an object for a server whose version string it reads
+     * as 5.5 (MariaDB's "5.5.5-10.x"). Every write of Shardline's own that binds one goes through here.
+     */
+    public static void bindTemporal(PreparedStatement ps, int i, java.time.temporal.Temporal value, Dialect dialect)
+            throws SQLException {
+        if (dialect != Dialect.MYSQL) ps.setObject(i, value);
+        else if (value instanceof LocalDateTime t) ps.setString(i, t.toLocalDate() + " " + t.toLocalTime());
+        else ps.setString(i, value.toString());
     }
 
     /**

@@ -222,12 +222,8 @@ final class TableSet {
             ps.setNull(i, c.jdbcType());
         } else if (v instanceof byte[] b) {
             ps.setBytes(i, b);
-        } else if (c.dialect() == Dialect.MYSQL && v instanceof LocalDateTime t) {
-            // as text: Connector/J drops the fraction of a LocalDateTime sent to MariaDB (whose
-            // "5.5.5-10.x" version it reads as a server without fractional seconds)
-            ps.setString(i, t.toLocalDate() + " " + t.toLocalTime());
-        } else if (c.dialect() == Dialect.MYSQL && v instanceof LocalTime t) {
-            ps.setString(i, t.toString());
+        } else if (v instanceof LocalDateTime || v instanceof LocalTime) {
+            io.shardline.replication.apply.TargetColumn.bindTemporal(ps, i, (java.time.temporal.Temporal) v, c.dialect());
         } else {
             ps.setObject(i, v);
         }

@@ -1,5 +1,6 @@
 package io.shardline.replication.consistency;
 
+import io.shardline.replication.apply.ReplicaNames;
 import io.shardline.replication.apply.TargetColumn;
 import io.shardline.replication.apply.TargetColumn.Kind;
 import io.shardline.replication.log.Dialect;
@@ -122,19 +123,10 @@ final class TableView {
         return new TargetColumn(c.name(), TargetColumn.kindOf(d, c.jdbcType(), c.typeName(), c.size()), c.typeName(), d);
     }
 
-    /** The item named {@code name}, else the only one named so without regard to case. */
+    /** The item named {@code name}, else the only one named so without regard to case ({@link ReplicaNames}). */
     private static <T> T byName(List<T> items, Function<T, String> nameOf, String name, String what, String where)
             throws SQLException {
-        for (T t : items) if (nameOf.apply(t).equals(name)) return t;
-        T found = null;
-        for (T t : items) {
-            if (!nameOf.apply(t).equalsIgnoreCase(name)) continue;
-            if (found != null) {
-                throw new SQLException(where + " has " + what + "s " + nameOf.apply(found) + " and " + nameOf.apply(t)
-                        + ", which differ only in case, for the primary's " + what + " " + name, "42S02");
-            }
-            found = t;
-        }
+        T found = ReplicaNames.match(items, nameOf, name, what, where);
         if (found == null) throw new SQLException(where + " has no " + what + " " + name + " (of the primary)", "42S02");
         return found;
     }

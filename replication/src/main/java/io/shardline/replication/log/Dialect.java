@@ -38,6 +38,11 @@ public enum Dialect {
         return schemaIsDatabase;
     }
 
+    /** {@code identifier} quoted for this engine (backticks on MySQL, double quotes elsewhere), quote characters doubled. */
+    public String quote(String identifier) {
+        return this == MYSQL ? "`" + identifier.replace("`", "``") + "`" : "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
     /** The engine as {@link DdlTranslation} names it. */
     public DdlTranslation.Engine engine() {
         return switch (this) {

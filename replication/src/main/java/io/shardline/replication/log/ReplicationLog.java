@@ -91,7 +91,7 @@ public final class ReplicationLog {
     private ReplicationLog(Dialect dialect, String schema) {
         this.dialect = dialect;
         this.rawSchema = schema;
-        this.schema = quote(dialect, schema);
+        this.schema = dialect.quote(schema);
         this.commitsTable = this.schema + ".commits";
         this.changesTable = this.schema + ".changes";
         this.prunedTable = this.schema + ".pruned";
@@ -102,10 +102,6 @@ public final class ReplicationLog {
         this.sealCommitSql = "CALL " + this.schema + ".seal_commit_v1(?)";
         this.changesSql = "SELECT c.position, ch.payload FROM " + commitsTable + " c JOIN " + changesTable
                 + " ch ON ch.tx = c.tx WHERE c.position > ? AND c.position <= ? AND c.tx <> 0 ORDER BY ch.seq";
-    }
-
-    static String quote(Dialect d, String identifier) {
-        return d == Dialect.MYSQL ? "`" + identifier.replace("`", "``") + "`" : "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
     /**
